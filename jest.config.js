@@ -1,0 +1,11 @@
+/** Jest runs the TypeScript sources as native ESM (see package.json "test"). */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testTimeout: 30000,
+  globalSetup: '<rootDir>/__fixtures__/global-setup.ts',
+  collectCoverageFrom: ['src/**/*.ts', '!src/entry-*.ts'],
+}
