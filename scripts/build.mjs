@@ -1,0 +1,70 @@
+// Bundles each entry point into one CommonJS file in dist/ (committed: the runner does not npm install).
+import { rm } from 'node:fs/promises'
+import { build } from 'esbuild'
+
+/**
+ * @actions/core's getIDToken pulls in @actions/http-client and undici (~420 KB, most of the bundle's load time).
+ * We never call it: the ID token is requested through our own HTTP client (src/token-sources/github.ts), which
+ * owns retries, timeouts and proxies. So, for imports made by @actions/core only, substitute a stub that throws.
+ */
+const noOidcClient = {
+  name: 'no-actions-oidc-client',
+  setup(b) {
+    b.onResolve({ filter: /^@actions\/http-client(\/lib\/auth)?$/ }, (args) =>
+      args.importer.includes('/node_modules/@actions/core/') ? { path: args.path, namespace: 'unused-oidc-client' } : undefined,
+    )
+    b.onLoad({ filter: /.*/, namespace: 'unused-oidc-client' }, () => ({
+      contents:
+        'const unused = () => { throw new Error("@actions/core getIDToken is not bundled: use src/token-sources/github.ts") }\n' +
+        'export class HttpClient { constructor() { unused() } }\nexport class BearerCredentialHandler { constructor() { unused() } }\n',
+      loader: 'js',
+    }))
+  },
+}
+
+/**
+ * Start-up cost is paid by every job. JSONata (~10 ms to evaluate) is needed only once a selector is parsed or
+ * evaluated, jose (~4 ms) only to sign a self-signed JWT or to explain a failed login. The sources import them
+ * normally; in the bundle each becomes a stub that loads the real module on first use (esbuild evaluates a
+ * bundled module when it is first required).
+ */
+const lazyModules = {
+  jsonata: 'const load = () => require("jsonata")\nmodule.exports = (...args) => load()(...args)\n',
+  jose: [
+    'const load = () => require("jose")',
+    'exports.decodeJwt = (...a) => load().decodeJwt(...a)',
+    'exports.decodeProtectedHeader = (...a) => load().decodeProtectedHeader(...a)',
+    'exports.SignJWT = function SignJWT(...a) { return new (load().SignJWT)(...a) }',
+  ].join('\n'),
+}
+const lazy = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(lazyModules).join('|')})$`) }, (args) =>
+      args.namespace === 'lazy' ? undefined : { path: args.path, namespace: 'lazy' },
+    )
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: lazyModules[args.path], loader: 'js', resolveDir: process.cwd() }))
+  },
+}
+
+// start clean, so a file a previous build wrote (e.g. a legal-comments file) cannot linger in the commit
+await rm('dist', { recursive: true, force: true })
+
+const entries = { main: 'src/entry-main.ts', post: 'src/entry-post.ts', cli: 'src/entry-cli.ts' }
+await Promise.all(
+  Object.entries(entries).map(([name, entry]) =>
+    build({
+      entryPoints: [entry],
+      outfile: `dist/${name}.cjs`,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      legalComments: 'external',
+      banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : {},
+      plugins: [noOidcClient, lazy],
+      logLevel: 'warning',
+    }),
+  ),
+)

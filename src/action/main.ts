@@ -1,0 +1,64 @@
+/** The GitHub Action's main step: inputs → Config once, then the platform-neutral core. */
+import { readActionConfig, type InputReader } from '../config/action.js'
+import type { Config } from '../config/types.js'
+import { errorMessage } from '../core/errors.js'
+import { runMain, summaryMarkdown } from '../core/run.js'
+import { runCheck, checkReport } from '../core/check.js'
+import type { Platform } from '../platforms/types.js'
+import { githubIdTokenSource } from '../token-sources/github.js'
+import { selfSignedJwtSource } from '../token-sources/self-signed.js'
+import type { TokenSource } from '../token-sources/types.js'
+import { connect, platformHttp } from '../vault/connect.js'
+import { STATE_LEASES, STATE_TOKEN } from './state.js'
+
+export const ERROR_PREFIX = 'vault-oidc-action'
+
+export async function runAction(platform: Platform, get: InputReader, env: NodeJS.ProcessEnv): Promise<void> {
+  const started = Date.now()
+  const closers: Array<() => void> = []
+  try {
+    const config = readActionConfig(get)
+    const deadline = started + config.timeoutMs
+    const { http, vault } = connect(config, platform.log, deadline)
+    closers.push(() => http.close())
+    const tokenSource = jwtSource(config, platform, env, deadline, closers)
+    const deps = {
+      config,
+      vault,
+      sink: platform,
+      log: platform.log,
+      ...(tokenSource ? { tokenSource } : {}),
+      cleanup: {
+        saveToken: (token: string) => platform.saveState(STATE_TOKEN, token),
+        saveLeases: (ids: readonly string[]) => platform.saveState(STATE_LEASES, JSON.stringify(ids)),
+      },
+    }
+    if (config.check) {
+      const report = await runCheck(deps)
+      platform.log.info(checkReport(report))
+      await platform.writeSummary(`### Vault access check\n\n\`\`\`\n${checkReport(report)}\n\`\`\`\n`)
+      if (!report.ok) throw new Error(`the check found ${report.paths.filter((p) => p.status !== 'ok').length} path(s) that cannot be read`)
+      return
+    }
+    const result = await runMain(deps)
+    await platform.writeSummary(summaryMarkdown(config, result))
+  } catch (err) {
+    const message = errorMessage(err)
+    platform.setOutput('errorMessage', message)
+    platform.setFailed(`${ERROR_PREFIX}: ${message}`)
+    if (env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) platform.log.debug(err.stack)
+  } finally {
+    for (const close of closers) close()
+  }
+}
+
+function jwtSource(config: Config, platform: Platform, env: NodeJS.ProcessEnv, deadline: number, closers: Array<() => void>): TokenSource | undefined {
+  const { auth } = config
+  if (auth.method !== 'jwt' && auth.method !== 'oidc') return undefined
+  // like vault-action, the self-signed JWT has no aud (jwtGithubAudience is for the GitHub ID token only):
+  // an aud on a role without bound_audiences would fail the login on Vault >= 1.16.3
+  if (auth.jwtPrivateKey) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined)
+  const http = platformHttp(config, platform.log, deadline)
+  closers.push(() => http.close())
+  return githubIdTokenSource(http, env, auth.jwtAudience, (jwt) => platform.mask(jwt))
+}

@@ -1,0 +1,35 @@
+/**
+ * The inputs needed to talk to Vault (address, namespace, headers, TLS, retries, timeouts), shared by the main
+ * and post steps. Kept apart from the secrets syntax so the post bundle does not load the JSONata parser.
+ */
+import { InputError } from '../core/errors.js'
+import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseUrl } from './parse.js'
+import type { Config, TlsConfig } from './types.js'
+
+export type InputReader = (name: string) => string
+
+/** Everything needed to talk to Vault (shared by the main and post steps). */
+export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency'> & { namespace?: string } {
+  const tls: TlsConfig = {
+    skipVerify: parseBool(get('tlsSkipVerify'), 'tlsSkipVerify', false),
+    ...withValue('ca', parsePem(get('caCertificate'), 'caCertificate')),
+    ...withValue('cert', parsePem(get('clientCertificate'), 'clientCertificate')),
+    ...withValue('key', parsePem(get('clientKey'), 'clientKey')),
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(tls.cert ? 'clientKey' : 'clientCertificate', 'is required together with the other half of the client certificate pair')
+  return {
+    url: parseUrl(get('url'), 'url'),
+    ...withValue('namespace', optional(get('namespace'))),
+    extraHeaders: parseHeaders(get('extraHeaders'), 'extraHeaders'),
+    tls,
+    concurrency: parseIntInRange(get('concurrency'), 'concurrency', 32, 1, 256),
+    retries: parseIntInRange(get('retries'), 'retries', 3, 0, 20),
+    requestTimeoutMs: parseDurationMs(get('requestTimeout'), 'requestTimeout', 30_000),
+    timeoutMs: parseDurationMs(get('timeout'), 'timeout', 300_000),
+  }
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (for exactOptionalPropertyTypes). */
+export function withValue<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}

@@ -1,0 +1,60 @@
+/** The typed configuration every entry point (action, CLI) builds once, before any work starts. */
+import type { SecretEntry } from '../core/spec.js'
+import type { PkiRequest } from '../core/pki.js'
+
+export type EncodingType = 'base64' | 'hex' | 'utf8'
+
+export interface TlsConfig {
+  /** PEM text (already decoded from base64 / read from a file). */
+  readonly ca?: string
+  readonly cert?: string
+  readonly key?: string
+  readonly skipVerify: boolean
+}
+
+export interface AuthConfig {
+  /** token, approle, github, jwt, kubernetes, ldap, userpass, cert, or a custom method with authPayload. */
+  readonly method: string
+  /** Auth mount path (defaults to the method name). */
+  readonly path: string
+  readonly role?: string
+  readonly token?: string
+  readonly roleId?: string
+  readonly secretId?: string
+  /** A response-wrapping token that wraps the AppRole secret_id (our addition). */
+  readonly wrappedSecretId?: string
+  readonly githubToken?: string
+  readonly kubernetesTokenPath: string
+  readonly username?: string
+  readonly password?: string
+  /** Raw JSON object for custom methods. */
+  readonly authPayload?: Record<string, unknown>
+  /** PEM private key to sign our own JWT (vault-action's jwtPrivateKey). */
+  readonly jwtPrivateKey?: string
+  readonly jwtKeyPassword?: string
+  /** Audience requested for the CI's OIDC token; undefined = the platform's default. */
+  readonly jwtAudience?: string
+  readonly jwtTtlSeconds: number
+}
+
+export interface Config {
+  readonly url: string
+  readonly namespace?: string
+  readonly secrets: readonly SecretEntry[]
+  readonly pki: readonly PkiRequest[]
+  readonly auth: AuthConfig
+  readonly extraHeaders: Readonly<Record<string, string>>
+  readonly exportEnv: boolean
+  readonly exportToken: boolean
+  readonly outputToken: boolean
+  readonly tls: TlsConfig
+  readonly secretEncodingType?: EncodingType
+  readonly ignoreNotFound: boolean
+  /** Our additions. */
+  readonly concurrency: number
+  readonly retries: number
+  readonly requestTimeoutMs: number
+  readonly timeoutMs: number
+  readonly revokeToken: boolean
+  readonly check: boolean
+}

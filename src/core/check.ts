@@ -1,0 +1,63 @@
+/**
+ * Check mode: log in, ask Vault which requested paths this token may read (sys/capabilities-self), confirm each
+ * readable one exists, and report path → ok / denied / missing with the token's policies and TTL. Exports nothing.
+ */
+import { login } from '../vault/auth.js'
+import { VaultResponseError } from './errors.js'
+import { resolvePaths } from './kv.js'
+import { mapLimit } from './limit.js'
+import type { RunDeps } from './run.js'
+
+export type PathStatus = 'ok' | 'denied' | 'missing'
+
+export interface CheckReport {
+  readonly ok: boolean
+  readonly paths: ReadonlyArray<{ readonly written: string; readonly api: string; readonly status: PathStatus; readonly capabilities: readonly string[] }>
+  readonly policies: readonly string[]
+  readonly ttl: number
+}
+
+export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
+  const { config, vault, log } = d
+  const auth = await login({ vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s), ...(d.inputNames ? { inputNames: d.inputNames } : {}) })
+  vault.token = auth.token
+  if (auth.loggedIn && config.revokeToken) d.cleanup?.saveToken(auth.token)
+  const lookup = await vault.lookupSelf()
+  const written = [...new Set([...config.secrets.map((e) => e.path), ...config.pki.map((p) => p.path)])]
+  const resolved = await resolvePaths(written, vault, log)
+  const apiPaths = written.map((w) => (resolved.get(w)?.api ?? w).replace(/\?.*$/, ''))
+  const caps = apiPaths.length > 0 ? await vault.capabilitiesSelf([...new Set(apiPaths)]) : {}
+  const pkiPaths = new Set(config.pki.map((p) => p.path))
+  const paths = await mapLimit(written, config.concurrency, async (w, i) => {
+    const api = apiPaths[i] as string
+    const capabilities = caps[api] ?? []
+    const needed = pkiPaths.has(w) ? ['update', 'create'] : ['read']
+    const allowed = capabilities.includes('root') || capabilities.some((c) => needed.includes(c))
+    if (!allowed) return { written: w, api, status: 'denied' as const, capabilities }
+    if (pkiPaths.has(w)) return { written: w, api, status: 'ok' as const, capabilities }
+    let res
+    try {
+      res = await vault.read(resolved.get(w)?.api ?? w)
+    } catch (err) {
+      // capabilities can allow a read that a control group, Sentinel or a namespace boundary still refuses
+      if (err instanceof VaultResponseError && err.status === 403) return { written: w, api, status: 'denied' as const, capabilities }
+      throw err
+    }
+    // a dynamic secret read only to check it: give its lease back at once
+    const lease = res.body?.lease_id
+    if (lease) await vault.revokeLease(auth.token, lease).catch((err: unknown) => log.warning(`could not revoke the lease the check created at ${w}: ${(err as Error).message}`))
+    return { written: w, api, status: res.status === 404 ? ('missing' as const) : ('ok' as const), capabilities }
+  })
+  if (auth.loggedIn && config.revokeToken) {
+    await vault.revokeSelf(auth.token).catch((err: unknown) => log.warning(`could not revoke the check's token: ${(err as Error).message}`))
+  }
+  return { ok: paths.every((p) => p.status === 'ok'), paths, policies: lookup.policies, ttl: lookup.ttl }
+}
+
+export function checkReport(r: CheckReport): string {
+  const width = Math.max(4, ...r.paths.map((p) => p.written.length))
+  const lines = [`${'PATH'.padEnd(width)}  STATUS   CAPABILITIES`]
+  for (const p of r.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
+  lines.push('', `token policies: ${r.policies.join(', ') || '(none)'}; ttl: ${r.ttl}s`)
+  return lines.join('\n')
+}

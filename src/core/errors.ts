@@ -1,0 +1,56 @@
+/**
+ * Every error the action or the CLI reports on purpose. `message` says what happened and what to do;
+ * it never contains a secret value, a token or a JWT.
+ */
+export class VaultOidcError extends Error {
+  override readonly name: string = 'VaultOidcError'
+  constructor(message: string) {
+    super(message)
+  }
+}
+
+/** A bad input: names the input and what to fix. */
+export class InputError extends VaultOidcError {
+  override readonly name = 'InputError'
+  constructor(
+    readonly input: string,
+    detail: string,
+  ) {
+    super(`input "${input}": ${detail}`)
+  }
+}
+
+/** An answer from Vault that we could not accept (HTTP status >= 400 or an unusable body). */
+export class VaultResponseError extends VaultOidcError {
+  override readonly name = 'VaultResponseError'
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly vaultErrors: readonly string[],
+    readonly retryAfterMs?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** A transport failure: refused, reset, timed out, TLS, proxy. Retryable unless `fatal`. */
+export class NetworkError extends VaultOidcError {
+  override readonly name = 'NetworkError'
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly fatal = false,
+  ) {
+    super(message)
+  }
+}
+
+/** The overall deadline passed: never retried. */
+export class DeadlineError extends VaultOidcError {
+  override readonly name = 'DeadlineError'
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message
+  return typeof err === 'string' ? err : `unexpected failure: ${String(err)}`
+}

@@ -1,0 +1,107 @@
+/**
+ * Reads every requested path once, in parallel (bounded), and selects the requested values.
+ * Collects every failure, so one run reports all bad entries at once; returns nothing partial.
+ */
+import type { VaultClient, VaultEnvelope } from '../vault/client.js'
+import { VaultOidcError, VaultResponseError } from './errors.js'
+import { resolvePaths, type ResolvedPath } from './kv.js'
+import { mapLimit } from './limit.js'
+import type { Logger } from './log.js'
+import { decodeValue, describe, selectEntry, type SelectedValue } from './select.js'
+import type { SecretEntry } from './spec.js'
+import type { EncodingType } from '../config/types.js'
+
+export interface FetchOptions {
+  readonly concurrency: number
+  readonly ignoreNotFound: boolean
+  readonly encoding: EncodingType | undefined
+  readonly log: Logger
+  /** Called for every lease a read created (dynamic secrets), so the post step can revoke it. */
+  readonly onLease: (leaseId: string) => void
+  /** The token's policies, for permission-denied hints. */
+  readonly policies?: readonly string[]
+}
+
+export interface FetchedValue extends SelectedValue {
+  readonly apiPath: string
+}
+
+type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found' } | { kind: 'failed'; message: string }
+
+export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, o: FetchOptions): Promise<FetchedValue[]> {
+  if (entries.length === 0) return []
+  const resolved = await resolvePaths(entries.map((e) => e.path), vault, o.log)
+  const apiPaths = [...new Set([...resolved.values()].map((r) => r.api))]
+  const outcomes = new Map<string, ReadOutcome>()
+  await mapLimit(apiPaths, o.concurrency, async (api) => {
+    outcomes.set(api, await readOne(api, vault, o))
+  })
+
+  const failures: string[] = []
+  const values: FetchedValue[] = []
+  for (const entry of entries) {
+    const where = resolved.get(entry.path) as ResolvedPath
+    const outcome = outcomes.get(where.api) as ReadOutcome
+    if (outcome.kind === 'failed') {
+      failures.push(`${describe(entry)}: ${outcome.message}`)
+      continue
+    }
+    if (outcome.kind === 'not-found') {
+      const msg = `${describe(entry)}: ${notFoundMessage(where)}`
+      if (o.ignoreNotFound) o.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
+      else failures.push(msg)
+      continue
+    }
+    try {
+      for (const v of await selectEntry(entry, outcome.body, where.mount?.kvVersion)) {
+        values.push({ ...v, value: decodeValue(v.value, o.encoding), apiPath: where.api })
+      }
+    } catch (err) {
+      failures.push(err instanceof VaultOidcError ? err.message : `${describe(entry)}: ${(err as Error).message}`)
+    }
+  }
+  if (failures.length > 0) {
+    const head = failures.length === 1 ? '' : `${failures.length} secrets could not be read:\n- `
+    throw new VaultOidcError(head + failures.join('\n- '))
+  }
+  return values
+}
+
+async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOptions): Promise<ReadOutcome> {
+  let res
+  try {
+    res = await vault.read(api)
+  } catch (err) {
+    if (err instanceof VaultResponseError && err.status === 403) {
+      const policies = o.policies && o.policies.length > 0 ? ` (token policies: ${o.policies.join(', ')})` : ''
+      return { kind: 'failed', message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }` }
+    }
+    throw err
+  }
+  const body = res.body
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0) o.onLease(body.lease_id)
+  if (res.status === 404) {
+    const deleted = deletedVersion(body)
+    return deleted ? { kind: 'failed', message: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }
+  }
+  if (!body || body.data === undefined || body.data === null) return { kind: 'failed', message: `"${api}" answered without data (is it a readable secret path?)` }
+  o.log.debug(`read "${api}"`)
+  return { kind: 'ok', body }
+}
+
+/** KV v2 answers 404 with metadata for deleted and destroyed versions. */
+function deletedVersion(body: VaultEnvelope | undefined): string | undefined {
+  const meta = (body?.data as { metadata?: { deletion_time?: unknown; destroyed?: unknown; version?: unknown } } | undefined)?.metadata
+  if (!meta) return undefined
+  const version = typeof meta.version === 'number' ? `version ${meta.version}` : 'this version'
+  if (meta.destroyed === true) return `${version} was destroyed`
+  if (typeof meta.deletion_time === 'string' && meta.deletion_time !== '') return `${version} was deleted at ${meta.deletion_time}`
+  return undefined
+}
+
+function notFoundMessage(where: ResolvedPath): string {
+  const read = where.api === where.written ? `"${where.api}"` : `"${where.api}" (written as "${where.written}")`
+  if (where.mount?.kvVersion === 2) return `no secret at ${read} on KV v2 mount "${where.mount.path}" (HTTP 404); check the path and the ?version`
+  if (!where.mount && !where.written.includes('/data/')) return `nothing at ${read} (HTTP 404); if this is a KV v2 mount the token could not look up, write the path with /data/ (e.g. secret/data/app)`
+  return `nothing at ${read} (HTTP 404)`
+}

@@ -1,0 +1,49 @@
+/** End-of-job cleanup shared by the action's post step and the CLI: leases first, then the token. */
+import type { VaultClient } from '../vault/client.js'
+import { VaultResponseError } from './errors.js'
+import type { Logger } from './log.js'
+
+export interface RevokeRequest {
+  /** A token we obtained by login and own: revoked with revoke-self. */
+  readonly token: string | undefined
+  /** The token used to revoke leases (the login token, or the user's own token for method "token"). */
+  readonly leaseToken: string | undefined
+  readonly leases: readonly string[]
+}
+
+export interface RevokeReport {
+  readonly summary: string
+  readonly warnings: readonly string[]
+}
+
+export async function revokeAll(vault: VaultClient, r: RevokeRequest, log: Logger): Promise<RevokeReport> {
+  const warnings: string[] = []
+  let revokedLeases = 0
+  if (r.leaseToken) {
+    await Promise.all(
+      r.leases.map(async (lease) => {
+        try {
+          await vault.revokeLease(r.leaseToken as string, lease)
+          revokedLeases++
+        } catch (err) {
+          // revoke-self below also revokes every lease the token created
+          if (r.token && err instanceof VaultResponseError && err.status === 403) log.debug(`lease revocation not permitted by policy; revoking the token revokes it: ${(err as Error).message}`)
+          else warnings.push(`could not revoke a lease: ${(err as Error).message}`)
+        }
+      }),
+    )
+  }
+  let tokenRevoked = false
+  if (r.token) {
+    try {
+      await vault.revokeSelf(r.token)
+      tokenRevoked = true
+    } catch (err) {
+      if (err instanceof VaultResponseError && err.vaultErrors.some((e) => /batch tokens cannot be revoked/.test(e))) log.info('the token is a batch token; it expires by itself')
+      else if (err instanceof VaultResponseError && err.status === 403) log.info('the token is no longer valid (expired or already revoked)')
+      else warnings.push(`could not revoke the Vault token: ${(err as Error).message}`)
+    }
+  }
+  const parts = [r.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined, r.leases.length > 0 ? `revoked ${revokedLeases}/${r.leases.length} lease(s) explicitly` : undefined]
+  return { summary: parts.filter(Boolean).join('; ') || 'nothing to revoke', warnings }
+}

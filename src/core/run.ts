@@ -1,0 +1,137 @@
+/**
+ * The main job, platform-neutral: log in → read → select → mask → export (all or nothing) → summary.
+ * Platform specifics arrive as ports: the sink (mask/export), the logger, the token source, the state store.
+ */
+import type { Config } from '../config/types.js'
+import type { SecretSink } from '../platforms/types.js'
+import type { TokenSource } from '../token-sources/types.js'
+import { login, type LoginOptions } from '../vault/auth.js'
+import type { VaultClient } from '../vault/client.js'
+import { fetchSecrets } from './fetch.js'
+import type { Logger } from './log.js'
+import { maskPieces } from './mask.js'
+import { isValidEnvName } from './names.js'
+import { pkiResults } from './pki.js'
+import { decodeValue } from './select.js'
+
+/** What the post step needs to clean up; written as soon as each thing exists. */
+export interface CleanupState {
+  saveToken(token: string): void
+  saveLeases(leaseIds: readonly string[]): void
+}
+
+export interface RunDeps {
+  readonly config: Config
+  readonly vault: VaultClient
+  readonly sink: SecretSink
+  readonly log: Logger
+  readonly tokenSource?: TokenSource
+  readonly cleanup: CleanupState
+  readonly inputNames?: LoginOptions['inputNames']
+}
+
+export interface Export {
+  readonly outputName: string
+  /** Undefined when exportEnv is off. */
+  readonly envName: string | undefined
+  readonly value: string
+  /** Where it came from, for the summary (a path, never a value). */
+  readonly source: string
+}
+
+export interface RunResult {
+  readonly exports: readonly Export[]
+  readonly leases: readonly string[]
+  readonly tokenTtl?: number
+  readonly policies: readonly string[]
+}
+
+export async function runMain(d: RunDeps): Promise<RunResult> {
+  const { config, vault, sink, log } = d
+  const auth = await login({
+    vault,
+    auth: config.auth,
+    ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}),
+    log,
+    mask: (s) => sink.mask(s),
+    ...(d.inputNames ? { inputNames: d.inputNames } : {}),
+  })
+  vault.token = auth.token
+  if (auth.loggedIn && config.revokeToken) d.cleanup.saveToken(auth.token)
+
+  const exports: Export[] = []
+  if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token' })
+  if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token' })
+
+  const leases: string[] = []
+  try {
+    const values = await fetchSecrets(config.secrets, vault, {
+      concurrency: config.concurrency,
+      ignoreNotFound: config.ignoreNotFound,
+      encoding: config.secretEncodingType,
+      log,
+      onLease: (id) => leases.push(id),
+      policies: auth.info?.policies ?? [],
+    })
+    for (const v of values) exports.push({ outputName: v.outputName, envName: config.exportEnv ? v.envName : undefined, value: v.value, source: v.apiPath })
+    for (const req of config.pki) {
+      const body = await vault.write(req.path, req.parameters)
+      if (body?.lease_id) leases.push(body.lease_id)
+      const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
+      log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${serial})` : ''}`)
+      for (const r of pkiResults(req, body?.data)) {
+        exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: decodeValue(r.value, config.secretEncodingType), source: req.path })
+      }
+    }
+  } finally {
+    if (leases.length > 0) d.cleanup.saveLeases(leases)
+  }
+
+  // mask every value (and its lines and JSON forms) before anything is exported or printed
+  for (const e of exports) for (const piece of maskPieces(e.value)) sink.mask(piece)
+  warnAboutNames(config, exports, log)
+  for (const e of exports) {
+    if (e.envName !== undefined) sink.exportEnv(e.envName, e.value)
+    if (e.outputName !== '') sink.setOutput(e.outputName, e.value)
+  }
+  await sink.commit?.()
+  log.info(`exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s) and ${exports.filter((e) => e.outputName !== '').length} output(s) from ${new Set(exports.map((e) => e.source)).size} source(s)`)
+  return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
+}
+
+function warnAboutNames(config: Config, exports: readonly Export[], log: Logger): void {
+  for (const entry of config.secrets) {
+    if (entry.dropped.length > 0) {
+      log.warning(
+        `secrets entry ${entry.index}: "${entry.selector}" ${config.exportEnv ? `is exported as ${entry.envName}` : `is output as ${entry.outputName}`}: ` +
+          `vault-action's naming drops ${entry.dropped.map((c) => `"${c}"`).join(', ')}. Add "| NAME" to choose the name yourself.`,
+      )
+    }
+  }
+  const seen = new Map<string, string>()
+  for (const e of exports) {
+    if (e.envName === undefined) continue
+    if (!isValidEnvName(e.envName)) log.warning(`"${e.envName}" (from ${e.source}) is not a portable environment variable name; shells may not be able to read it`)
+    const before = seen.get(e.envName)
+    if (before !== undefined) log.warning(`${e.envName} is exported twice (from ${before} and ${e.source}); the later value wins`)
+    seen.set(e.envName, e.source)
+  }
+}
+
+/** Markdown for the job summary: names and sources only, never values. */
+export function summaryMarkdown(config: Config, result: RunResult): string {
+  const rows = result.exports.map((e) => `| ${e.envName ? `\`${e.envName}\`` : '—'} | ${e.outputName ? `\`${e.outputName}\`` : '—'} | \`${e.source}\` |`)
+  const auth = `${config.auth.method}${config.auth.method !== 'token' ? ` at \`auth/${config.auth.path}\`${config.auth.role ? `, role \`${config.auth.role}\`` : ''}` : ''}`
+  const lines = [
+    '### Vault secrets',
+    '',
+    `Logged in to \`${new URL(config.url).host}\` with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.revokeToken && config.auth.method !== 'token' ? ', revoked at the end of the job' : ''}.`,
+    '',
+    '| Environment variable | Step output | Source |',
+    '| --- | --- | --- |',
+    ...rows,
+  ]
+  if (result.leases.length > 0) lines.push('', `${result.leases.length} lease(s) obtained; they are revoked at the end of the job.`)
+  return lines.join('\n') + '\n'
+}
+

@@ -1,0 +1,245 @@
+/**
+ * The one HTTP client: keep-alive connections, TLS (CA, client certificate, skip-verify), HTTP(S)_PROXY and
+ * NO_PROXY, per-request timeout, overall deadline, retries with backoff, and safe redirects
+ * (a token header is never sent to another host).
+ */
+import * as http from 'node:http'
+import type * as https from 'node:https'
+import { DeadlineError, NetworkError, VaultResponseError } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import { parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js'
+import { defaultProxyFor, proxyAuthorization } from './proxy.js'
+
+/** node:https and node:tls cost ~8 ms to load: only an https URL loads them (see ./tls.ts). */
+type TlsModule = typeof import('./tls.js')
+
+export interface TlsOptions {
+  readonly ca?: string
+  readonly cert?: string
+  readonly key?: string
+  readonly rejectUnauthorized: boolean
+}
+
+export interface HttpClientOptions {
+  readonly tls: TlsOptions
+  /** Headers sent with every request (extraHeaders, namespace, ...). */
+  readonly headers: Readonly<Record<string, string>>
+  readonly requestTimeoutMs: number
+  /** Absolute time (ms since epoch) after which nothing is attempted any more. */
+  readonly deadline: number
+  readonly retry: RetryPolicy
+  readonly maxSockets: number
+  readonly log: Logger
+  /** Which proxy to use for a URL; the default reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY like the runner does. */
+  readonly proxyFor?: (url: URL) => URL | undefined
+  readonly now?: () => number
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'LIST'
+  readonly url: URL
+  readonly headers?: Readonly<Record<string, string>>
+  /** Sent as JSON; a URLSearchParams is sent form-encoded (OAuth2 token endpoints). */
+  readonly body?: unknown
+  /** Whether failures may be retried. Defaults to true; false for requests that must not run twice. */
+  readonly retry?: boolean
+  /** Statuses >= 400 that are returned instead of thrown (e.g. 404 of a deleted KV version). */
+  readonly acceptStatuses?: readonly number[]
+  /** Short description for errors and retry logs, e.g. `read "secret/data/app"`. */
+  readonly what: string
+}
+
+export interface HttpResponse {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  /** Parsed JSON body, or undefined for an empty body. */
+  readonly body: unknown
+}
+
+const SENSITIVE_HEADERS = ['x-vault-token', 'authorization']
+const MAX_REDIRECTS = 3
+
+export { defaultProxyFor }
+
+export class HttpClient {
+  private readonly agents = new Map<string, http.Agent>()
+  private readonly now: () => number
+  private tlsModule: Promise<TlsModule> | undefined
+  /** Requests sent (including retries), for the benchmark and the tests. */
+  requestCount = 0
+
+  constructor(readonly options: HttpClientOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const attempts = req.retry === false ? 1 : this.options.retry.attempts
+    return withRetry(
+      () => this.followRedirects(req),
+      { ...this.options.retry, attempts },
+      (attempt, err, delayMs) => {
+        this.options.log.info(`${req.what}: attempt ${attempt}/${attempts} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`)
+      },
+    )
+  }
+
+  /** Closes idle keep-alive sockets so the process can exit promptly. */
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy()
+    this.agents.clear()
+  }
+
+  private async followRedirects(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(req, url)
+      if (![301, 302, 303, 307, 308].includes(res.status)) return this.check(req, res)
+      const location = res.headers.location
+      if (location === undefined) return this.check(req, res)
+      const target = new URL(location, url)
+      const carriesToken = Object.keys({ ...this.options.headers, ...req.headers }).some((h) => SENSITIVE_HEADERS.includes(h.toLowerCase()))
+      if (target.origin !== url.origin) {
+        throw new NetworkError(
+          `${req.what}: ${url.host} redirected (${res.status}) to another host, ${target.host}; ` +
+            `the request was not followed${carriesToken ? ' so that the Vault token is never sent to another host' : ''}. ` +
+            'Point "url" at the active Vault node or at a load balancer that forwards requests.',
+          'EREDIRECT',
+          true,
+        )
+      }
+      if (hop >= MAX_REDIRECTS) throw new NetworkError(`${req.what}: more than ${MAX_REDIRECTS} redirects from ${url.host}`, 'EREDIRECT', true)
+      url = target
+    }
+  }
+
+  private check(req: HttpRequest, res: HttpResponse): HttpResponse {
+    if (res.status < 400 || req.acceptStatuses?.includes(res.status)) return res
+    const errors = vaultErrors(res.body)
+    const said = errors.length > 0 ? errors.join('; ') : 'no error message'
+    const retryAfter = parseRetryAfter(headerValue(res.headers['retry-after']), this.now())
+    throw new VaultResponseError(`${req.what}: HTTP ${res.status}: ${said}`, res.status, errors, retryAfter)
+  }
+
+  private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
+    const remaining = this.options.deadline - this.now()
+    if (remaining <= 0) throw this.deadlineError(req)
+    const timeoutMs = Math.min(this.options.requestTimeoutMs, remaining)
+    const deadlineHit = timeoutMs === remaining && remaining < this.options.requestTimeoutMs
+    const form = req.body instanceof URLSearchParams
+    const payload = req.body === undefined ? undefined : Buffer.from(form ? String(req.body) : JSON.stringify(req.body))
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'vault-oidc-action',
+      'x-vault-request': 'true',
+      ...lowerKeys(this.options.headers),
+      ...lowerKeys(req.headers ?? {}),
+    }
+    if (payload) {
+      headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json'
+      headers['content-length'] = String(payload.length)
+    }
+    const isHttps = url.protocol === 'https:'
+    const secure = isHttps ? await (this.tlsModule ??= import('./tls.js')) : undefined
+    const proxy = (this.options.proxyFor ?? defaultProxyFor)(url)
+    const target = proxy && !isHttps ? proxy : url
+    const requestOptions: https.RequestOptions = {
+      method: req.method,
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || (target.protocol === 'https:' ? 443 : 80),
+      path: proxy && !isHttps ? url.href : url.pathname + url.search,
+      headers: proxy && !isHttps ? { ...headers, host: url.host } : headers,
+      agent: this.agentFor(url, proxy, secure),
+    }
+    if (proxy && !isHttps && proxy.username) {
+      requestOptions.headers = { ...requestOptions.headers, 'proxy-authorization': proxyAuthorization(proxy) }
+    }
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const request = (secure ? secure.httpsRequest : http.request)(requestOptions, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('error', (err) => reject(this.networkError(req, url, err)))
+        res.on('aborted', () => reject(new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET')))
+        res.on('end', () => {
+          clearTimeout(timer)
+          if (!res.complete) {
+            reject(new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET'))
+            return
+          }
+          const text = Buffer.concat(chunks).toString('utf8')
+          let body: unknown
+          if (text.trim() !== '') {
+            try {
+              body = JSON.parse(text)
+            } catch {
+              const status = res.statusCode ?? 0
+              if (status < 400) {
+                reject(new NetworkError(`${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`, 'EBADJSON'))
+                return
+              }
+              body = undefined
+            }
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
+        })
+      })
+      const timer = setTimeout(() => {
+        request.destroy(deadlineHit ? this.deadlineError(req) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (requestTimeout)`, 'ETIMEDOUT'))
+      }, timeoutMs)
+      request.on('error', (err) => {
+        clearTimeout(timer)
+        reject(err instanceof NetworkError || err instanceof DeadlineError ? err : this.networkError(req, url, err))
+      })
+      // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
+      request.on('close', () => clearTimeout(timer))
+      if (payload) request.write(payload)
+      request.end()
+      this.requestCount++
+    })
+  }
+
+  private deadlineError(req: HttpRequest): DeadlineError {
+    return new DeadlineError(`${req.what}: the overall timeout passed before Vault answered; raise "timeout" or check that Vault is reachable`)
+  }
+
+  private networkError(req: HttpRequest, url: URL, err: Error & { code?: string }): NetworkError {
+    const code = err.code ?? 'EUNKNOWN'
+    const tlsCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']
+    if (tlsCodes.includes(code)) {
+      return new NetworkError(
+        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "caCertificate" (or VAULT_CACERT for the CLI); "tlsSkipVerify: true" only for tests`,
+        code,
+        true,
+      )
+    }
+    const hint = code === 'ECONNREFUSED' ? ' (is Vault running and is "url" right?)' : code === 'ENOTFOUND' ? ' (is the host name in "url" right?)' : ''
+    return new NetworkError(`${req.what}: cannot reach ${url.host}: ${code}${hint}`, code)
+  }
+
+  private agentFor(url: URL, proxy: URL | undefined, secure: TlsModule | undefined): http.Agent {
+    const key = `${url.protocol}//${url.host}|${proxy?.href ?? ''}`
+    let agent = this.agents.get(key)
+    if (agent === undefined) {
+      const common = { keepAlive: true, maxSockets: this.options.maxSockets }
+      agent = secure ? secure.httpsAgent(common, this.options.tls, proxy) : new http.Agent(common)
+      this.agents.set(key, agent)
+    }
+    return agent
+  }
+}
+
+function lowerKeys(h: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v
+  return out
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
+}
+
+/** Vault's `{"errors": [...]}`; anything else yields []. */
+export function vaultErrors(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return []
+  const errors = (body as { errors?: unknown }).errors
+  return Array.isArray(errors) ? errors.filter((e): e is string => typeof e === 'string').map((e) => e.replace(/\s+/g, ' ').trim().slice(0, 500)) : []
+}

@@ -1,0 +1,67 @@
+/**
+ * The TLS half of the HTTP client, loaded only for https URLs (node:https and node:tls cost ~8 ms at start-up):
+ * agents with the configured CA / client certificate / verification, and a CONNECT-tunnelling agent for proxies.
+ */
+import * as http from 'node:http'
+import * as https from 'node:https'
+import * as net from 'node:net'
+import type { Duplex } from 'node:stream'
+import * as tls from 'node:tls'
+import { NetworkError } from '../core/errors.js'
+import type { TlsOptions } from './client.js'
+import { proxyAuthorization } from './proxy.js'
+
+export const httpsRequest = https.request
+
+export function httpsAgent(common: http.AgentOptions, t: TlsOptions, proxy: URL | undefined): https.Agent {
+  const options = { ...common, ...tlsConnectOptions(t) }
+  return proxy ? new TunnelingAgent(options, proxy) : new https.Agent(options)
+}
+
+function tlsConnectOptions(t: TlsOptions): tls.ConnectionOptions {
+  const o: tls.ConnectionOptions = { rejectUnauthorized: t.rejectUnauthorized }
+  if (t.ca !== undefined) o.ca = [...tls.rootCertificates, t.ca]
+  if (t.cert !== undefined) o.cert = t.cert
+  if (t.key !== undefined) o.key = t.key
+  return o
+}
+
+/** An https.Agent that reaches the target through an HTTP CONNECT proxy, then speaks TLS end to end. */
+class TunnelingAgent extends https.Agent {
+  constructor(
+    options: https.AgentOptions,
+    private readonly proxy: URL,
+  ) {
+    super(options)
+  }
+
+  override createConnection(requestOptions: http.ClientRequestArgs, cb?: (err: Error | null, stream: Duplex) => void): undefined {
+    const options = requestOptions as tls.ConnectionOptions & { host?: string; port?: number }
+    const callback = (err: Error | null, socket?: Duplex): void => cb?.(err, socket as Duplex)
+    const host = options.host ?? 'localhost'
+    const authority = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 443}`
+    const headers: Record<string, string> = { host: authority }
+    if (this.proxy.username) headers['proxy-authorization'] = proxyAuthorization(this.proxy)
+    const connect = http.request({
+      host: this.proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: this.proxy.port || 80,
+      method: 'CONNECT',
+      path: authority,
+      headers,
+    })
+    connect.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy()
+        callback(new NetworkError(`proxy ${this.proxy.host} refused CONNECT to ${authority}: HTTP ${res.statusCode}`, 'EPROXY'))
+        return
+      }
+      const secure = tls.connect({ ...options, socket, servername: net.isIP(host) ? '' : host })
+      secure.once('secureConnect', () => callback(null, secure))
+      secure.once('error', (err) => callback(err))
+    })
+    connect.once('error', (err: Error & { code?: string }) => callback(new NetworkError(`cannot reach proxy ${this.proxy.host}: ${err.code ?? err.message}`, err.code ?? 'EPROXY')))
+    connect.end()
+    return undefined
+  }
+}
+

@@ -1,0 +1,153 @@
+/** Vault / OpenBao HTTP API calls, on top of the one HTTP client. */
+import type { HttpClient, HttpResponse } from '../http/client.js'
+import { VaultOidcError, VaultResponseError } from '../core/errors.js'
+
+export interface AuthInfo {
+  readonly clientToken: string
+  readonly accessor?: string
+  readonly policies: readonly string[]
+  readonly leaseDuration: number
+  readonly renewable: boolean
+  readonly tokenType?: string
+}
+
+export interface SecretResponse {
+  readonly status: number
+  readonly body: VaultEnvelope | undefined
+}
+
+export interface VaultEnvelope {
+  readonly data?: unknown
+  readonly lease_id?: string
+  readonly lease_duration?: number
+  readonly renewable?: boolean
+  readonly auth?: unknown
+  readonly wrap_info?: unknown
+  readonly warnings?: unknown
+}
+
+export interface MountInfo {
+  readonly path: string
+  readonly type: string
+  readonly kvVersion: 1 | 2 | undefined
+}
+
+export class VaultClient {
+  private readonly base: string
+  token: string | undefined
+
+  constructor(
+    readonly http: HttpClient,
+    url: string,
+    readonly namespace: string | undefined,
+  ) {
+    this.base = url.replace(/\/+$/, '')
+  }
+
+  url(apiPath: string): URL {
+    return new URL(`${this.base}/v1/${apiPath.replace(/^\/+/, '')}`)
+  }
+
+  /** `token` null: send no token (login, wrapping lookup); undefined: the client's current token. */
+  private headers(token: string | null | undefined = this.token, extra: Record<string, string> = {}): Record<string, string> {
+    const h: Record<string, string> = { ...extra }
+    if (this.namespace) h['x-vault-namespace'] = this.namespace
+    if (token !== undefined && token !== null) h['x-vault-token'] = token
+    return h
+  }
+
+  /** GET a secret path. 404 is returned (KV v2 answers 404 with a body for deleted versions), not thrown. */
+  async read(path: string): Promise<SecretResponse> {
+    const res = await this.http.request({ method: 'GET', url: this.url(path), headers: this.headers(), acceptStatuses: [404], what: `read "${path}"` })
+    return { status: res.status, body: envelope(res) }
+  }
+
+  /** POST to an auth mount's login endpoint. Retried on transient failures (the caller rebuilds the body each time). */
+  async login(apiPath: string, body: unknown, retry = false): Promise<AuthInfo> {
+    const res = await this.http.request({ method: 'POST', url: this.url(apiPath), headers: this.headers(null), body, retry, what: `login at "${apiPath}"` })
+    return parseAuth(res.body, apiPath)
+  }
+
+  async lookupSelf(): Promise<{ policies: string[]; ttl: number; renewable: boolean }> {
+    const res = await this.http.request({ method: 'GET', url: this.url('auth/token/lookup-self'), headers: this.headers(), what: 'token lookup (auth/token/lookup-self)' })
+    const data = (envelope(res)?.data ?? {}) as { policies?: unknown; ttl?: unknown; renewable?: unknown }
+    return {
+      policies: Array.isArray(data.policies) ? data.policies.map(String) : [],
+      ttl: typeof data.ttl === 'number' ? data.ttl : 0,
+      renewable: data.renewable === true,
+    }
+  }
+
+  async revokeSelf(token: string): Promise<void> {
+    await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)' })
+  }
+
+  async revokeLease(token: string, leaseId: string): Promise<void> {
+    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})` })
+  }
+
+  /** Engine type and KV version of the mount holding `path`; undefined when the server won't say. */
+  async mountInfo(path: string): Promise<MountInfo | undefined> {
+    const res = await this.http.request({ method: 'GET', url: this.url(`sys/internal/ui/mounts/${path}`), headers: this.headers(), acceptStatuses: [403, 404], what: `mount lookup for "${path}"` })
+    if (res.status !== 200) return undefined
+    const data = (envelope(res)?.data ?? {}) as { path?: unknown; type?: unknown; options?: { version?: unknown } | null }
+    if (typeof data.path !== 'string') return undefined
+    const type = typeof data.type === 'string' ? data.type : ''
+    const version = data.options?.version
+    const kvVersion = type === 'kv' || type === 'generic' ? (version === '2' || version === 2 ? 2 : 1) : undefined
+    return { path: data.path, type, kvVersion }
+  }
+
+  async capabilitiesSelf(paths: readonly string[]): Promise<Record<string, string[]>> {
+    const res = await this.http.request({ method: 'POST', url: this.url('sys/capabilities-self'), headers: this.headers(), body: { paths }, what: 'capability check (sys/capabilities-self)' })
+    const body = (res.body ?? {}) as Record<string, unknown>
+    const data = (typeof body.data === 'object' && body.data !== null ? body.data : body) as Record<string, unknown>
+    const out: Record<string, string[]> = {}
+    for (const p of paths) out[p] = Array.isArray(data[p]) ? (data[p] as unknown[]).map(String) : []
+    return out
+  }
+
+  /** Checks where a wrapping token came from (unauthenticated; does not consume it). */
+  async wrappingLookup(wrapToken: string): Promise<{ creationPath: string }> {
+    const res = await this.http.request({ method: 'POST', url: this.url('sys/wrapping/lookup'), headers: this.headers(null), body: { token: wrapToken }, what: 'wrapping token lookup (sys/wrapping/lookup)' })
+    const data = (envelope(res)?.data ?? {}) as { creation_path?: unknown }
+    return { creationPath: typeof data.creation_path === 'string' ? data.creation_path : '' }
+  }
+
+  /** Unwraps once; never retried, since a wrapping token works only once. */
+  async unwrap(wrapToken: string): Promise<unknown> {
+    const res = await this.http.request({ method: 'POST', url: this.url('sys/wrapping/unwrap'), headers: this.headers(wrapToken), retry: false, what: 'unwrap (sys/wrapping/unwrap)' })
+    return envelope(res)?.data
+  }
+
+  /** A write that creates something (PKI issue): never retried once sent. */
+  async write(path: string, body: unknown): Promise<VaultEnvelope | undefined> {
+    const res = await this.http.request({ method: 'POST', url: this.url(path), headers: this.headers(), body, retry: false, what: `write "${path}"` })
+    return envelope(res)
+  }
+}
+
+function envelope(res: HttpResponse): VaultEnvelope | undefined {
+  return typeof res.body === 'object' && res.body !== null ? (res.body as VaultEnvelope) : undefined
+}
+
+function parseAuth(body: unknown, apiPath: string): AuthInfo {
+  const auth = (body as { auth?: Record<string, unknown> } | undefined)?.auth
+  if (!auth || typeof auth.client_token !== 'string' || auth.client_token === '') {
+    throw new VaultOidcError(`login at "${apiPath}" succeeded but Vault returned no client token (is this an auth mount's login path?)`)
+  }
+  const policies = Array.isArray(auth.policies) ? auth.policies.map(String) : []
+  const info: AuthInfo = {
+    clientToken: auth.client_token,
+    policies,
+    leaseDuration: typeof auth.lease_duration === 'number' ? auth.lease_duration : 0,
+    renewable: auth.renewable === true,
+    ...(typeof auth.accessor === 'string' ? { accessor: auth.accessor } : {}),
+    ...(typeof auth.token_type === 'string' ? { tokenType: auth.token_type } : {}),
+  }
+  return info
+}
+
+export function isVaultStatus(err: unknown, ...statuses: number[]): err is VaultResponseError {
+  return err instanceof VaultResponseError && statuses.includes(err.status)
+}

@@ -1,0 +1,40 @@
+import { HttpClient } from '../http/client.js'
+import type { Logger } from '../core/log.js'
+import type { RetryPolicy } from '../core/retry.js'
+import type { Config } from '../config/types.js'
+import { VaultClient } from './client.js'
+
+export type ConnectionConfig = Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'concurrency'> & { namespace?: string }
+
+export interface Connection {
+  readonly http: HttpClient
+  readonly vault: VaultClient
+}
+
+export function retryPolicy(retries: number, overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  return { attempts: retries + 1, baseDelayMs: 250, maxDelayMs: 8000, ...overrides }
+}
+
+/** The HTTP client and Vault client for one run; `deadline` is absolute (ms since epoch). */
+export function connect(c: ConnectionConfig, log: Logger, deadline: number, retry: Partial<RetryPolicy> = {}): Connection {
+  const http = new HttpClient({
+    tls: {
+      rejectUnauthorized: !c.tls.skipVerify,
+      ...(c.tls.ca !== undefined ? { ca: c.tls.ca } : {}),
+      ...(c.tls.cert !== undefined ? { cert: c.tls.cert } : {}),
+      ...(c.tls.key !== undefined ? { key: c.tls.key } : {}),
+    },
+    headers: c.extraHeaders,
+    requestTimeoutMs: c.requestTimeoutMs,
+    deadline,
+    retry: retryPolicy(c.retries, retry),
+    maxSockets: c.concurrency,
+    log,
+  })
+  return { http, vault: new VaultClient(http, c.url, c.namespace) }
+}
+
+/** A client for a CI platform's token endpoint: system CAs, no Vault headers, same retry and deadline. */
+export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs'>, log: Logger, deadline: number): HttpClient {
+  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry: retryPolicy(c.retries), maxSockets: 4, log })
+}

@@ -1,0 +1,138 @@
+/**
+ * Turns a failed JWT login into something a person can act on: Vault's own complaint, a specific hint,
+ * and the token's non-secret claims (decoded locally; the token itself is never printed).
+ */
+import { decodeJwt, decodeProtectedHeader } from 'jose'
+
+/** Claims worth showing when a login fails (CI platforms' identity claims; never the signature). */
+const SHOWN_CLAIMS = [
+  'iss', 'aud', 'sub', 'exp', 'iat', 'nbf',
+  // GitHub
+  'repository', 'repository_owner', 'ref', 'ref_type', 'environment', 'job_workflow_ref', 'workflow_ref', 'event_name', 'actor', 'runner_environment',
+  // GitLab
+  'project_path', 'namespace_path', 'pipeline_source', 'ref_protected', 'environment_protected',
+  // CircleCI
+  'oidc.circleci.com/project-id', 'oidc.circleci.com/context-ids', 'oidc.circleci.com/vcs-ref', 'oidc.circleci.com/vcs-origin',
+  // Buildkite, Semaphore, Bitbucket, Azure DevOps
+  'organization_slug', 'pipeline_slug', 'build_branch', 'repo_slug', 'branch', 'repositoryUuid', 'branchName', 'deploymentEnvironmentUuid', 'prj_id', 'rpo_ref',
+]
+
+interface Hint {
+  readonly match: RegExp
+  readonly hint: (ctx: JwtFailureContext, claims: Record<string, unknown>) => string
+}
+
+export interface JwtFailureContext {
+  readonly vaultMessage: string
+  readonly status: number
+  readonly role: string | undefined
+  readonly mount: string
+  /** The input that sets the audience, for the hint (e.g. `jwtGithubAudience` or `--audience`). */
+  readonly audienceInput: string
+  readonly roleInput: string
+  readonly pathInput: string
+}
+
+const HINTS: readonly Hint[] = [
+  {
+    match: /audience claim found in JWT but no audiences bound to the role/,
+    hint: (c, claims) => `the role "${c.role ?? '(default_role)'}" has no bound_audiences while the token carries aud ${fmt(claims.aud)}. Add bound_audiences=${fmt(firstAud(claims.aud))} to the role (Vault enforces this since 1.16.3/1.17).`,
+  },
+  {
+    match: /invalid audience \(aud\) claim|audience claim does not match/,
+    hint: (c, claims) => `the token's aud ${fmt(claims.aud)} is not in the role's bound_audiences. Set "${c.audienceInput}" to one of the role's bound_audiences, or add ${fmt(firstAud(claims.aud))} to them.`,
+  },
+  {
+    match: /claim "([^"]+)" is missing/,
+    hint: (_c, claims) => `the role binds a claim this token does not have (token claims: ${Object.keys(claims).join(', ')}). For GitHub, "environment" exists only in jobs with an environment.`,
+  },
+  {
+    match: /claim "([^"]+)" does not match any associated bound claim values/,
+    hint: () => 'a bound_claims value differs from the token: compare the claim below with the role (vault read auth/<path>/role/<role>); use bound_claims_type=glob for patterns.',
+  },
+  {
+    match: /no issued at \(iat\), not before \(nbf\), or expiration time \(exp\) claims/,
+    hint: () => 'the token has no time claims: a JWT for Vault needs exp (and iat); a self-signed token must set them.',
+  },
+  {
+    match: /claim "([^"]+)" (not found in token|could not be converted to string)/,
+    hint: (_c, claims) => `the role's user_claim must name a string claim of the token (token claims: ${Object.keys(claims).join(', ')}); "sub" always works.`,
+  },
+  {
+    match: /token is expired|exp\) claim/,
+    hint: (_c, claims) => `the token expired${typeof claims.exp === 'number' ? ` at ${new Date(claims.exp * 1000).toISOString()}` : ''}; check the runner's clock, and for a self-signed JWT raise "jwtTtl".`,
+  },
+  {
+    match: /not yet valid|issued in the future/,
+    hint: () => "the token's nbf/iat lies in the future from Vault's view: check the clocks, or raise the role's clock_skew_leeway / not_before_leeway.",
+  },
+  { match: /invalid issuer|\(iss\) claim/, hint: (_c, claims) => `the mount's bound_issuer differs from the token's iss ${fmt(claims.iss)}; set bound_issuer to exactly that.` },
+  { match: /invalid subject|\(sub\) claim/, hint: (_c, claims) => `the role's bound_subject differs from the token's sub ${fmt(claims.sub)}; binding stable claims (repository, ref) with bound_claims is more robust.` },
+  {
+    match: /role "[^"]*" could not be found|role .* not found/,
+    hint: (c) => `there is no role "${c.role ?? ''}" on auth/${c.mount}: check "${c.roleInput}", "${c.pathInput}" and "namespace".`,
+  },
+  { match: /missing role/, hint: (c) => `set "${c.roleInput}", or give the JWT mount auth/${c.mount} a default_role.` },
+  { match: /role with oidc role_type is not allowed/, hint: () => 'the role was created with the default role_type=oidc; recreate it with role_type=jwt.' },
+  { match: /missing token/, hint: () => 'the JWT was empty: on GitHub add "permissions: id-token: write" to the job.' },
+  { match: /could not load configuration/, hint: (c) => `auth/${c.mount} has no config: write auth/${c.mount}/config (jwks_url or jwt_validation_pubkeys, bound_issuer), or check "${c.pathInput}".` },
+  {
+    match: /no known key successfully validated|failed to verify id token signature|error verifying token signature/,
+    hint: (_c, claims) => `the mount trusts another issuer's keys than the one that signed this token (iss ${fmt(claims.iss)}); point jwks_url / oidc_discovery_url at that issuer.`,
+  },
+  { match: /unexpected algorithm/, hint: () => "the token's alg is not in the mount's jwt_supported_algs; add it." },
+  { match: /error configuring token validator|keyset configuration error/, hint: () => 'Vault could not fetch the issuer keys (JWKS): let the Vault server reach the issuer, or set jwks_ca_pem.' },
+  { match: /no handler for route|route entry not found/, hint: (c) => `nothing is mounted at auth/${c.mount}: set "${c.pathInput}" to the JWT auth mount's path (and "namespace" if it lives in one).` },
+  { match: /permission denied/, hint: () => "Vault denied the login: the runner's address may be outside the role's token_bound_cidrs." },
+]
+
+export function explainJwtFailure(ctx: JwtFailureContext, jwt: string | undefined): string {
+  const claims = safeClaims(jwt)
+  const rule = HINTS.find((h) => h.match.test(ctx.vaultMessage))
+  const lines = [`Vault rejected the JWT login at auth/${ctx.mount}${ctx.role ? ` for role "${ctx.role}"` : ''} (HTTP ${ctx.status}): ${ctx.vaultMessage}`]
+  if (rule) lines.push(`Hint: ${rule.hint(ctx, claims)}`)
+  const named = [...ctx.vaultMessage.matchAll(/claim "([^"]+)"/g)].map((m) => m[1] as string)
+  const shown = describeClaims(claims, jwt, named)
+  if (shown) lines.push(`The token presented (claims decoded locally; the token is not shown):\n${shown}`)
+  return lines.join('\n')
+}
+
+/** Non-secret claims of a JWT, one per line; '' when it cannot be decoded. */
+export function describeClaims(claims: Record<string, unknown>, jwt?: string, alsoShow: readonly string[] = []): string {
+  if (Object.keys(claims).length === 0) return ''
+  const now = Math.floor(Date.now() / 1000)
+  const rows: string[] = []
+  let alg = ''
+  try {
+    if (jwt) alg = String(decodeProtectedHeader(jwt).alg ?? '')
+  } catch {
+    alg = ''
+  }
+  if (alg) rows.push(`  alg: ${alg}`)
+  for (const name of new Set([...SHOWN_CLAIMS, ...alsoShow])) {
+    if (!(name in claims)) continue
+    const v = claims[name]
+    if ((name === 'exp' || name === 'iat' || name === 'nbf') && typeof v === 'number') {
+      const delta = v - now
+      rows.push(`  ${name}: ${new Date(v * 1000).toISOString()} (${delta >= 0 ? `in ${delta}s` : `${-delta}s ago`})`)
+    } else rows.push(`  ${name}: ${fmt(v)}`)
+  }
+  return rows.join('\n')
+}
+
+export function safeClaims(jwt: string | undefined): Record<string, unknown> {
+  if (!jwt) return {}
+  try {
+    return decodeJwt(jwt) as Record<string, unknown>
+  } catch {
+    return {}
+  }
+}
+
+function firstAud(aud: unknown): unknown {
+  return Array.isArray(aud) ? aud[0] : aud
+}
+
+function fmt(v: unknown): string {
+  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v)
+}
