@@ -1,0 +1,112 @@
+/**
+ * Runs a built bundle (dist/main.cjs, dist/post.cjs, dist/cli.cjs) the way a GitHub runner does: inputs as
+ * INPUT_<NAME> env, GITHUB_ENV / GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, STATE_<name> env for
+ * the post step. Returns what the runner would see, parsed. Plain ESM so the demo and the test fixture
+ * (__fixtures__/runner.ts) share it. Types: runner.d.mts.
+ */
+import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist')
+
+/** Runner temp dirs in use, removed on exit too (Ctrl-C in the demo). */
+const liveDirs = new Set()
+let exitHooked = false
+
+export async function runBundle(entry, o = {}, args = []) {
+  if (!exitHooked) {
+    exitHooked = true
+    process.on('exit', () => liveDirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'vault-oidc-runner-'))
+  liveDirs.add(dir)
+  try {
+    const files = { GITHUB_ENV: join(dir, 'env'), GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
+    for (const f of Object.values(files)) await writeFile(f, '')
+    const env = {}
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|ACTIONS_|RUNNER_|VAULT_|BAO_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)/.test(k)) env[k] = v
+    Object.assign(env, { GITHUB_ACTIONS: 'true', RUNNER_TEMP: dir, ...files })
+    for (const [k, v] of Object.entries(o.inputs ?? {})) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+    for (const [k, v] of Object.entries(o.state ?? {})) env[`STATE_${k}`] = v
+    for (const [k, v] of Object.entries(o.env ?? {})) {
+      if (v === undefined) delete env[k]
+      else env[k] = v
+    }
+    const started = Date.now()
+    const child = spawn(process.execPath, [join(DIST, `${entry}.cjs`), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d.toString()))
+    child.stderr.on('data', (d) => (stderr += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+    const code = await new Promise((r) => child.on('close', (c) => r(c)))
+    clearTimeout(timer)
+    const elapsedMs = Date.now() - started
+    return {
+      code,
+      stdout,
+      stderr,
+      env: parseFileCommand(await readFile(files.GITHUB_ENV, 'utf8')),
+      outputs: parseFileCommand(await readFile(files.GITHUB_OUTPUT, 'utf8')),
+      state: parseFileCommand(await readFile(files.GITHUB_STATE, 'utf8')),
+      summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
+      masks: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeCommand(m[1] ?? '')),
+      log: stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'),
+      elapsedMs,
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+    liveDirs.delete(dir)
+  }
+}
+
+/** The runner's file-command format: NAME=value lines, or NAME<<DELIM / value lines / DELIM. */
+export function parseFileCommand(text) {
+  const out = {}
+  // the Linux runner splits on LF only: a CR stays part of the value (actions/runner EnvFileKeyValuePairs.ReadLine)
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    if (line === '') continue
+    const heredoc = /^([^=]+?)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delim] = heredoc
+      const value = []
+      i++
+      while (i < lines.length && lines[i] !== delim) value.push(lines[i++] ?? '')
+      if (i >= lines.length) throw new Error(`unterminated heredoc for ${name}`)
+      out[name] = value.join('\n')
+    } else {
+      const eq = line.indexOf('=')
+      if (eq < 0) throw new Error(`bad file-command line: ${line}`)
+      out[line.slice(0, eq)] = line.slice(eq + 1)
+    }
+  }
+  return out
+}
+
+/** Reverses @actions/core's command escaping (%25, %0D, %0A). */
+export function unescapeCommand(s) {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+/** What the runner prints for a log: every registered mask replaced by ***, longest first (like the runner). */
+export function applyMasks(text, masks) {
+  let out = text
+  for (const m of [...new Set(masks)].filter((s) => s !== '').sort((a, b) => b.length - a.length)) out = out.split(m).join('***')
+  return out
+}
+
+/** Every value, and every line of it longer than `minLength`, that appears in `text` unmasked. */
+export function leaks(text, values, minLength = 4) {
+  const found = []
+  for (const v of values) {
+    const pieces = [v, ...v.split(/\r?\n/)].filter((p) => p.trim().length >= minLength)
+    for (const p of pieces) if (text.includes(p)) found.push(p)
+  }
+  return found
+}
