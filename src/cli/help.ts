@@ -1,0 +1,52 @@
+import { FLAGS } from './flags.js'
+
+const GROUPS = {
+  vault: 'Vault',
+  auth: 'Authentication',
+  token: 'OIDC token (method jwt)',
+  output: 'Output',
+  tuning: 'Tuning',
+  cli: 'Other',
+} as const
+
+export function helpText(): string {
+  const lines = [
+    'vault-oidc: swap this CI job\'s OIDC token for a Vault/OpenBao token, read secrets, hand them to the job.',
+    '',
+    'Usage:',
+    '  vault-oidc [export] [flags]          write the secrets where later steps find them (platform sink or --output)',
+    '  vault-oidc exec [flags] -- CMD ARGS  run CMD with the secrets in its environment only; exits with its code',
+    '  vault-oidc check [flags]             log in and report which --secrets paths are readable (exports nothing)',
+    '  vault-oidc claims [flags]            print the claims of the OIDC token this job would present',
+    '',
+  ]
+  for (const [group, title] of Object.entries(GROUPS)) {
+    lines.push(`${title}:`)
+    for (const f of FLAGS.filter((x) => x.group === group)) {
+      const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`
+      const env = f.env?.length ? ` [env: ${f.env.map((e) => (e.startsWith('VAULT_') && !e.startsWith('VAULT_OIDC_') ? `BAO_${e.slice(6)}/${e}` : e)).join(', ')}]` : ''
+      lines.push(`${left.padEnd(38)} ${f.help}${f.secret ? '; or --' + f.name + '-file FILE' : ''}${env}`)
+    }
+    lines.push('')
+  }
+  lines.push(
+    'Boolean flags take --flag, --no-flag or --flag=true|false. Empty values count as unset.',
+    'Secrets syntax, auth methods, retries and errors are the same as the GitHub Action\'s (see README).',
+    '',
+    'Examples:',
+    '  # GitLab CI (id_tokens: { VAULT_ID_TOKEN: { aud: https://vault.example.com } }): run a command with the secrets',
+    '  vault-oidc exec --url https://vault.example.com --role deploy --secrets "secret/data/app db_password | DB_PASSWORD" -- ./deploy.sh',
+    '',
+    '  # CircleCI: later steps see the variables (appended to $BASH_ENV)',
+    '  vault-oidc --role deploy --audience https://vault.example.com --secrets "secret/data/app *"',
+    '',
+    '  # any shell: write a 0600 file and source it in the same job',
+    '  f="$(mktemp)" && vault-oidc --role deploy --jwt-env MY_TOKEN --secrets-file secrets.txt --output "$f" && . "$f"; rm -f "$f"',
+    '',
+    '  # what is this job\'s token? / which paths can the role read?',
+    '  vault-oidc claims',
+    '  vault-oidc check --role deploy --secrets "secret/data/app db_password; secret/data/other key"',
+    '',
+  )
+  return lines.join('\n')
+}

@@ -1,0 +1,192 @@
+/**
+ * The `vault-oidc` CLI: flags/env → the action's Config, then the same core (runMain / runCheck / revokeAll).
+ * Logs go to stderr (names, counts, paths; never values); stdout carries only what was asked for
+ * (claims, the check table, `--output -`). Exit codes: 0 ok, 1 failure, 2 bad usage, exec: the child's.
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync, realpathSync } from 'node:fs'
+import { constants } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { Config } from '../config/types.js'
+import { checkReport, runCheck } from '../core/check.js'
+import { errorMessage, InputError, VaultOidcError } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import { revokeAll } from '../core/revoke.js'
+import { runMain, type CleanupState } from '../core/run.js'
+import type { HttpClient } from '../http/client.js'
+import { PLATFORM_TITLES } from '../platforms/detect.js'
+import { CollectingSink, type Masker } from '../platforms/file.js'
+import { githubLogger } from '../platforms/github.js'
+import type { SecretSink } from '../platforms/types.js'
+import type { TokenSource } from '../token-sources/types.js'
+import type { VaultClient } from '../vault/client.js'
+import { connect, platformHttp } from '../vault/connect.js'
+import { describeClaims, safeClaims } from '../vault/jwt-diagnostics.js'
+import { parseCliArgs } from './args.js'
+import { readCliConfig, type CliIo, type CliOptions, type Origins } from './config.js'
+import { inCliTerms } from './flags.js'
+import { helpText } from './help.js'
+import { chooseMasker, exportSink } from './sinks.js'
+import { chooseTokenSource } from './sources.js'
+
+export interface CliContext extends CliIo {
+  readonly argv: readonly string[]
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly version: string
+}
+
+const INPUT_NAMES = { role: '--role', path: '--path', audience: '--audience', roleId: '--role-id', secretId: '--secret-id', username: '--username', password: '--password' }
+
+export function stderrLogger(write: (text: string) => void, debug: () => boolean): Logger {
+  return {
+    debug: (m) => (debug() ? write(`vault-oidc: debug: ${m}\n`) : undefined),
+    info: (m) => write(`vault-oidc: ${m}\n`),
+    warning: (m) => write(`vault-oidc: warning: ${m}\n`),
+    error: (m) => write(`vault-oidc: error: ${m}\n`),
+    isDebug: debug,
+  }
+}
+
+export async function runCli(ctx: CliContext): Promise<number> {
+  let debug = false
+  let log = stderrLogger(ctx.stderr, () => debug)
+  const origins: Origins = new Map()
+  const closers: Array<() => void> = []
+  try {
+    const args = parseCliArgs(ctx.argv)
+    if (args.values.help === true) return (ctx.stdout(helpText()), 0)
+    if (args.values.version === true) return (ctx.stdout(`vault-oidc ${ctx.version}\n`), 0)
+    const { config, options } = await readCliConfig(args, ctx, log, origins)
+    debug = options.debug
+    if (options.platform === 'github') log = githubLogger
+    const deadline = Date.now() + config.timeoutMs
+    const masker = chooseMasker(options.platform, ctx.env, log)
+    let tokenHttp: HttpClient | undefined
+    const source = chooseTokenSource(config, options, {
+      env: ctx.env,
+      log,
+      readStdin: ctx.readStdin,
+      mask: (v) => masker.mask(v),
+      http: () => {
+        tokenHttp ??= platformHttp(config, log, deadline)
+        closers.push(() => tokenHttp?.close())
+        return tokenHttp
+      },
+    })
+    if (options.command === 'claims') return await claims(source, masker, ctx)
+    if (source) log.info(`OIDC token: ${source.description}`)
+    if (!masker.masks) log.info(`note: ${PLATFORM_TITLES[options.platform]} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
+    const { http, vault } = connect(config, log, deadline)
+    closers.push(() => http.close())
+    const run: Run = { config, options, vault, log, masker, ctx, ...(source ? { source } : {}) }
+    if (options.command === 'check') return await check(run)
+    return await exportOrExec(run)
+  } catch (err) {
+    ctx.stderr(`vault-oidc: error: ${describeError(err, origins)}\n`)
+    if (ctx.env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) ctx.stderr(`${err.stack}\n`)
+    return err instanceof InputError ? 2 : 1
+  } finally {
+    for (const close of closers) close()
+  }
+}
+
+interface Run {
+  readonly config: Config
+  readonly options: CliOptions
+  readonly vault: VaultClient
+  readonly log: Logger
+  readonly masker: Masker
+  readonly ctx: CliContext
+  readonly source?: TokenSource
+}
+
+async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliContext): Promise<number> {
+  if (!source) throw new VaultOidcError('no token source')
+  const jwt = await source.fetch()
+  masker.mask(jwt)
+  await masker.flush?.()
+  const decoded = safeClaims(jwt)
+  if (Object.keys(decoded).length === 0) throw new VaultOidcError(`the ${source.description} is not a JWT that can be decoded`)
+  ctx.stdout(`claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, Object.keys(decoded))}\n`)
+  return 0
+}
+
+async function check(r: Run): Promise<number> {
+  const report = await runCheck({ config: r.config, vault: r.vault, sink: new CollectingSink(r.masker), log: r.log, inputNames: INPUT_NAMES, ...(r.source ? { tokenSource: r.source } : {}) })
+  r.ctx.stdout(`${checkReport(report)}\n`)
+  const bad = report.paths.filter((p) => p.status !== 'ok').length
+  if (bad > 0) r.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
+  return bad > 0 ? 1 : 0
+}
+
+async function exportOrExec(r: Run): Promise<number> {
+  const { config, options, vault, log } = r
+  const exec = options.command === 'exec'
+  const sink: SecretSink = exec ? new CollectingSink(r.masker) : exportSink(options, r.ctx.env, r.masker, log, r.ctx.stdout)
+  if (config.secrets.length === 0 && config.pki.length === 0) log.warning('no --secrets (or --secrets-file, --pki) given: nothing to read')
+  const owned: { token?: string; leases: string[] } = { leases: [] }
+  const cleanup: CleanupState = { saveToken: (t) => (owned.token = t), saveLeases: (ids) => owned.leases.push(...ids) }
+  let keep = false
+  try {
+    const result = await runMain({ config, vault, sink, log, cleanup, inputNames: INPUT_NAMES, ...(r.source ? { tokenSource: r.source } : {}) })
+    if (!exec) {
+      if (config.exportToken) keep = true
+      else if (result.leases.length > 0 && owned.token) {
+        keep = true
+        log.info(`kept the Vault token: revoking it now would revoke the ${result.leases.length} lease(s) just exported; it expires with its TTL${result.tokenTtl ? ` (${result.tokenTtl}s)` : ''}`)
+      }
+      return 0
+    }
+    const vars = (sink as CollectingSink).variables()
+    return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
+  } finally {
+    // a token we own is revoked when we are done with it (always after exec or a failure); --no-revoke-token keeps it
+    if (owned.token && config.revokeToken && !keep) {
+      const report = await revokeAll(vault, { token: owned.token, leaseToken: owned.token, leases: owned.leases }, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
+      for (const w of report.warnings) log.warning(w)
+      if (report.summary) log.info(report.summary)
+    }
+  }
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const
+
+/** Runs the command with the secrets in its environment only; forwards signals; resolves to its exit code. */
+function runChild(argv: readonly string[], env: NodeJS.ProcessEnv, log: Logger): Promise<number> {
+  const [command, ...args] = argv as [string, ...string[]]
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: 'inherit' })
+    const forward = (signal: NodeJS.Signals): void => void child.kill(signal)
+    for (const s of FORWARDED) process.on(s, forward)
+    const done = (code: number): void => {
+      for (const s of FORWARDED) process.off(s, forward)
+      resolve(code)
+    }
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      log.error(`cannot run "${command}": ${err.code ?? err.message}`)
+      done(err.code === 'ENOENT' ? 127 : 126)
+    })
+    child.once('exit', (code, signal) => done(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)))
+  })
+}
+
+function describeError(err: unknown, origins: Origins): string {
+  let message = inCliTerms(errorMessage(err))
+  if (err instanceof InputError) {
+    const flag = /^(--[a-z0-9-]+):/.exec(message)?.[1]
+    const origin = flag ? origins.get(flag.slice(2)) : undefined
+    if (origin && origin !== flag) message = message.replace(/^(--[a-z0-9-]+):/, `$1 (from ${origin.startsWith('--') ? origin : `$${origin}`}):`)
+  }
+  return message
+}
+
+/** The package's version, from the package.json next to dist/ (or the source tree). */
+export function packageVersion(script: string | undefined): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dirname(realpathSync(script ?? '')), '..', 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
+    return pkg.name === 'vault-oidc-action' && typeof pkg.version === 'string' ? pkg.version : 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Where `export` puts the variables, by platform unless --output/--format say otherwise, and how each platform
+ * masks values (GitHub: ::add-mask::, Buildkite: redactor, others: nothing to register, so a one-line note).
+ * @actions/core is reached only through src/platforms/github.ts, and only when GITHUB_ACTIONS is true.
+ */
+import { InputError } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import { buildkiteRedactor } from '../platforms/buildkite.js'
+import { PLATFORM_TITLES, type PlatformName } from '../platforms/detect.js'
+import { FileSink, NO_MASKING, type Masker } from '../platforms/file.js'
+import { formatForPath } from '../platforms/formats.js'
+import { githubPlatform } from '../platforms/github.js'
+import type { SecretSink } from '../platforms/types.js'
+import type { CliOptions } from './config.js'
+
+export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log: Logger): Masker {
+  if (platform === 'github') {
+    const github = githubPlatform()
+    return { masks: true, mask: (v) => github.mask(v) }
+  }
+  if (platform === 'buildkite') return buildkiteRedactor(env, log)
+  return NO_MASKING
+}
+
+export function exportSink(o: CliOptions, env: NodeJS.ProcessEnv, masker: Masker, log: Logger, stdout: (text: string) => void): SecretSink {
+  if (o.output !== undefined) return new FileSink({ path: o.output, format: o.format ?? formatForPath(o.output) }, masker, log, stdout)
+  if (o.format !== undefined && o.format !== 'shell') throw new InputError('--format', `needs --output FILE (on ${PLATFORM_TITLES[o.platform]} the default sink has its own format)`)
+  if (o.platform === 'github' && o.format === undefined) return githubPlatform()
+  if (o.platform === 'circleci') {
+    const bashEnv = env.BASH_ENV
+    if (!bashEnv) throw new InputError('--output', 'is required: $BASH_ENV is not set (CircleCI sets it in every job); or use "vault-oidc exec -- CMD"')
+    return new FileSink({ path: bashEnv, format: 'shell', append: true, label: '$BASH_ENV' }, masker, log, stdout)
+  }
+  throw new InputError(
+    '--output',
+    `is required ${o.platform === 'generic' ? 'outside a known CI' : `on ${PLATFORM_TITLES[o.platform]}`}: write the variables to a file you then source (--output FILE, mode 0600) or to stdout for eval (--output -); ` +
+      'or keep them off disk with "vault-oidc exec -- CMD ARGS"',
+  )
+}

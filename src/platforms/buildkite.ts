@@ -1,0 +1,37 @@
+/**
+ * Buildkite: every secret (and its lines and JSON forms) is registered with `buildkite-agent redactor add`
+ * before it is written or used, all in one call with the values as a JSON object on stdin (never argv).
+ * An agent without the redactor gets a one-line note; the values are then written anyway, unredacted.
+ */
+import type { Logger } from '../core/log.js'
+import { findExecutable, quoteStderr, runCommand } from '../token-sources/command.js'
+import type { Masker } from './file.js'
+
+export function buildkiteRedactor(env: NodeJS.ProcessEnv, log: Logger): Masker & { readonly redacted: () => number } {
+  const pending = new Set<string>()
+  let redacted = 0
+  let supported = true
+  return {
+    masks: true,
+    redacted: () => redacted,
+    mask(value) {
+      if (value !== '') pending.add(value)
+    },
+    async flush() {
+      if (pending.size === 0 || !supported) return
+      const values = [...pending]
+      pending.clear()
+      const agent = findExecutable('buildkite-agent', env)
+      if (!agent) return unsupported('buildkite-agent is not on PATH')
+      const input = JSON.stringify(Object.fromEntries(values.map((v, i) => [`vault-oidc-${i + 1}`, v])))
+      const result = await runCommand(agent, ['redactor', 'add', '--format', 'json'], { env, input }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }))
+      if (result.code !== 0) return unsupported(`"buildkite-agent redactor add" failed (exit ${result.code})${quoteStderr(result.stderr)}`)
+      redacted += values.length
+      log.debug(`registered ${values.length} value(s) with the Buildkite redactor`)
+    },
+  }
+  function unsupported(why: string): void {
+    supported = false
+    log.warning(`${why}: the values are NOT redacted from the Buildkite log (needs a buildkite-agent that has "redactor add --format json"). vault-oidc never prints them; make sure your commands don't either.`)
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs a CI's own helper (`circleci`, `buildkite-agent`) without a shell. Secrets travel on stdin or stdout only,
+ * never on the command line; stderr is quoted in errors with anything JWT-shaped cut out.
+ */
+import { spawn } from 'node:child_process'
+import { accessSync, constants, statSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+import { VaultOidcError } from '../core/errors.js'
+import type { TokenSource } from './types.js'
+
+export interface CommandResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export function runCommand(command: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+    child.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+    child.stdin.on('error', () => undefined)
+    child.stdin.end(o.input ?? '')
+  })
+}
+
+/** The path of an executable on PATH, or undefined. */
+export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue
+    const candidate = join(dir, name)
+    try {
+      if (!statSync(candidate).isFile()) continue
+      accessSync(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+/** stderr for an error message: last lines, JWT-shaped strings removed. */
+export function quoteStderr(stderr: string): string {
+  const text = stderr.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[jwt]').trim()
+  return text === '' ? '' : `: ${text.split('\n').slice(-3).join(' / ').slice(0, 400)}`
+}
+
+/** A JWT printed on stdout by a command (`buildkite-agent oidc request-token`, `circleci run oidc get`). */
+export function commandTokenSource(description: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, hint: string): TokenSource {
+  return {
+    description,
+    async fetch() {
+      let result: CommandResult
+      try {
+        result = await runCommand(command, args, { env })
+      } catch (err) {
+        throw new VaultOidcError(`cannot run "${command}" for the ${description}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. ${hint}`)
+      }
+      const jwt = result.stdout.trim()
+      if (result.code !== 0 || jwt === '') {
+        throw new VaultOidcError(`"${command} ${args.slice(0, 3).join(' ')}" failed (exit ${result.code ?? 'signal'})${quoteStderr(result.stderr)}. ${hint}`)
+      }
+      return jwt
+    },
+  }
+}
