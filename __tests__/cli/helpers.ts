@@ -124,7 +124,7 @@ export function bashRead(file: string, names: readonly string[]): Record<string,
   return out
 }
 
-/** Parses a dotenv file with python-dotenv (dotenv_values, interpolation off as docs/platforms.md says), as JSON. */
+/** Parses a dotenv file with python-dotenv (dotenv_values, interpolation off as the README says), as JSON. */
 export function pythonDotenv(file: string): Record<string, string> {
   const script = 'import json,sys\nfrom dotenv import dotenv_values\nsys.stdout.write(json.dumps(dotenv_values(sys.argv[1], interpolate=False)))'
   return JSON.parse(execFileSync(dotenvPython(), ['-c', script, file], { encoding: 'utf8' })) as Record<string, string>

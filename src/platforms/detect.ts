@@ -1,4 +1,4 @@
-/** Which CI the process runs in, from the variables each CI sets in every job (see docs/platforms.md). */
+/** Which CI the process runs in, from the variables each CI sets in every job (see README, "Other CI systems"). */
 export const PLATFORMS = ['github', 'gitlab', 'circleci', 'semaphore', 'bitbucket', 'buildkite', 'azure', 'generic'] as const
 export type PlatformName = (typeof PLATFORMS)[number]
 
