@@ -122,7 +122,7 @@ export class HttpClient {
 
   private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
     const remaining = this.options.deadline - this.now()
-    if (remaining <= 0) throw this.deadlineError(req)
+    if (remaining <= 0) throw this.deadlineError(req, url)
     const timeoutMs = Math.min(this.options.requestTimeoutMs, remaining)
     const deadlineHit = timeoutMs === remaining && remaining < this.options.requestTimeoutMs
     const form = req.body instanceof URLSearchParams
@@ -183,7 +183,7 @@ export class HttpClient {
         })
       })
       const timer = setTimeout(() => {
-        request.destroy(deadlineHit ? this.deadlineError(req) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (requestTimeout)`, 'ETIMEDOUT'))
+        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (requestTimeout)`, 'ETIMEDOUT'))
       }, timeoutMs)
       request.on('error', (err) => {
         clearTimeout(timer)
@@ -197,8 +197,8 @@ export class HttpClient {
     })
   }
 
-  private deadlineError(req: HttpRequest): DeadlineError {
-    return new DeadlineError(`${req.what}: the overall timeout passed before Vault answered; raise "timeout" or check that Vault is reachable`)
+  private deadlineError(req: HttpRequest, url: URL): DeadlineError {
+    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "timeout" or check that ${url.host} is reachable`)
   }
 
   private networkError(req: HttpRequest, url: URL, err: Error & { code?: string }): NetworkError {
