@@ -88,7 +88,9 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
   }
 
   // mask every value (and its lines and JSON forms) before anything is exported or printed
-  for (const e of exports) for (const piece of maskPieces(e.value)) sink.mask(piece)
+  const pieces = new Set(exports.flatMap((e) => maskPieces(e.value)))
+  if (sink.maskAll) sink.maskAll([...pieces])
+  else for (const piece of pieces) sink.mask(piece)
   warnAboutNames(config, exports, log)
   for (const e of exports) {
     if (e.envName !== undefined) sink.exportEnv(e.envName, e.value)

@@ -4,6 +4,8 @@ import type { Logger } from '../core/log.js'
 export interface SecretSink {
   /** Registers a value with the platform's log masking; a no-op where the platform has none. */
   mask(value: string): void
+  /** Registers many values at once (in one write where the platform can); without it, mask() each. */
+  maskAll?(values: readonly string[]): void
   exportEnv(name: string, value: string): void
   setOutput(name: string, value: string): void
   /** Called once after every value was handed over (file sinks write here, all or nothing). */
