@@ -60,7 +60,7 @@ await Promise.all(
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      minify: true,
+      minify: process.env.NO_MINIFY !== '1',
       legalComments: 'external',
       banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : {},
       plugins: [noOidcClient, lazy],
