@@ -105,6 +105,12 @@ describe('main step', () => {
     expect(Object.keys(ok.env)).toHaveLength(50)
     expect(t.fake.peakInFlight).toBeGreaterThan(10)
     expect(t.fake.requests.filter((r) => r.path.startsWith('/v1/secret/data/'))).toHaveLength(50)
+    // stdout is batched per event-loop turn: every line still arrives, in order, masks before the final report
+    const lines = ok.stdout.split('\n')
+    expect(lines.filter((l) => l.startsWith('::debug::read "secret/data/app/s'))).toHaveLength(50)
+    const lastMask = lines.map((l) => l.startsWith('::add-mask::')).lastIndexOf(true)
+    expect(lines.slice(lastMask + 1)).toContain('exported 50 environment variable(s) and 50 output(s) from 50 source(s)')
+    expect(new Set(ok.masks)).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `v${i}`).concat('hvs.t')))
 
     const bad = await runBundle('main', { inputs: { url: t.fake.url, token: 'hvs.t', secrets: `${secrets}\nsecret/app/missing value | M` } })
     expect(bad.code).toBe(1)
