@@ -157,3 +157,24 @@ describe('secretEncodingType', () => {
     expect(stringifyValue('"quoted"')).toBe('"quoted"')
   })
 })
+
+describe('selector failures never quote the secret', () => {
+  it.each(['password.$number($)', 'password.$error($)', 'password.$lowercase($).$number($)'])('%s: an error naming the entry and the JSONata code, without the value', async (selector) => {
+    const err = await select(`secret/app ${selector} | X`, kv2({ password: 'hunter2-SECRET' })).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(VaultOidcError)
+    expect((err as Error).message).toMatch(/^secrets entry 1 \("secret\/app .*"\): the selector ".*" failed when applied to the secret \(JSONata error [A-Z]\d{4}/)
+    expect((err as Error).message).not.toMatch(/hunter|SECRET|hun/)
+  })
+})
+
+describe('wildcards over keys JSONata cannot spell', () => {
+  it('takes keys with quotes, backslashes and backticks as they are', async () => {
+    const body = kv2({ 'say"hi': 'q', 'back\\slash': 'b', 'tick`.dot': { n: 1 }, plain: 'p' })
+    expect(await select('secret/app **', body)).toEqual([
+      ['sayhi', 'sayhi', 'q'],
+      ['backslash', 'backslash', 'b'],
+      ['tick__dot', 'tick__dot', '{"n":1}'],
+      ['plain', 'plain', 'p'],
+    ])
+  })
+})

@@ -35,17 +35,26 @@ export function stringifyValue(v: unknown): string | undefined {
 export async function selectEntry(entry: SecretEntry, body: { data?: unknown }, kvVersion: 1 | 2 | undefined): Promise<SelectedValue[]> {
   const v2 = isKv2Shape(body, kvVersion)
   if (entry.kind !== 'key') return expandWildcard(entry, body, v2)
-  const value = await evaluate(entry.selector, body, v2)
+  const value = await evaluate(entry, entry.selector, body, v2)
   if (value === undefined) throw missingKey(entry, body, v2)
   return [{ entry, outputName: entry.outputName, envName: entry.envName, value }]
 }
 
-async function evaluate(selector: string, body: unknown, v2: boolean): Promise<string | undefined> {
+async function evaluate(entry: SecretEntry, selector: string, body: unknown, v2: boolean): Promise<string | undefined> {
   const direct = plainLookup(selector, body, v2)
   if (direct !== undefined) return direct.value
   const quoted = selector.includes('.') ? selector : `"${selector}"`
   const expression = `${v2 ? 'data.data.' : 'data.'}${quoted}`
-  return stringifyValue(await jsonata(expression).evaluate(body))
+  try {
+    return stringifyValue(await jsonata(expression).evaluate(body))
+  } catch (err) {
+    // JSONata's messages can quote the value it choked on (e.g. $number() of a secret): never pass them on
+    const { code, position } = err as { code?: unknown; position?: unknown }
+    const where = typeof position === 'number' ? ` at position ${position}` : ''
+    throw new VaultOidcError(
+      `${describe(entry)}: the selector "${selector}" failed when applied to the secret (JSONata error ${typeof code === 'string' ? code : 'unknown'}${where}; its message is not shown because it can contain the secret's value). Check the expression against the secret's shape`,
+    )
+  }
 }
 
 /**
@@ -80,7 +89,8 @@ async function expandWildcard(entry: SecretEntry, body: { data?: unknown }, v2: 
   for (const key of Object.keys(keys)) {
     const outputName = normalizeName(sameAsSelector ? key : entry.outputName + key, false)
     const envName = normalizeName(sameAsSelector ? key : entry.envName + key, upper)
-    const value = await evaluate(key.includes('.') ? `\`${key}\`` : key, body, v2)
+    // keys JSONata cannot spell (quotes, backslashes, backticks) are taken as they are
+    const value = /["\\`]/.test(key) ? stringifyValue(keys[key]) : await evaluate(entry, key.includes('.') ? `\`${key}\`` : key, body, v2)
     if (value === undefined) continue
     out.push({ entry, outputName, envName, value })
   }
