@@ -94,7 +94,15 @@ describe('a successful run', () => {
     t.fake.on('GET /v1/database/creds/ro', () => ({ status: 200, body: { lease_id: 'database/creds/ro/l1', lease_duration: 60, data: { username: 'u', password: 'p' } } }))
     const p = await runMainStep(t.fake.url, { method: 'approle', roleId: 'r', secrets: 'database/creds/ro username; database/creds/ro password' })
     expect(JSON.parse(p.state.vaultLeases ?? '[]')).toEqual(['database/creds/ro/l1'])
-    expect(p.summary).toContain('1 lease(s) obtained')
+    expect(p.summary).toContain('1 lease(s) obtained; they are revoked at the end of the job.')
+  })
+
+  it('revokeToken false keeps the leases as well, with the user\'s own token too, and the summary says so', async () => {
+    t.fake.on('GET /v1/database/creds/ro', () => ({ status: 200, body: { lease_id: 'database/creds/ro/l1', lease_duration: 60, data: { username: 'u', password: 'p' } } }))
+    const p = await runMainStep(t.fake.url, { token: 'hvs.user', revokeToken: 'false', secrets: 'database/creds/ro username' })
+    expect(p.failed).toBeUndefined()
+    expect(p.state).toEqual({})
+    expect(p.summary).toContain('1 lease(s) obtained; kept after the job (revokeToken: false): they expire with their TTL.')
   })
 
   it('warns when vault-action naming drops characters, and when two entries export the same name', async () => {

@@ -84,7 +84,8 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
       }
     }
   } finally {
-    if (leases.length > 0) d.cleanup.saveLeases(leases)
+    // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
+    if (leases.length > 0 && config.revokeToken) d.cleanup.saveLeases(leases)
   }
 
   // mask every value (and its lines and JSON forms) before anything is exported or printed
@@ -133,7 +134,9 @@ export function summaryMarkdown(config: Config, result: RunResult): string {
     '| --- | --- | --- |',
     ...rows,
   ]
-  if (result.leases.length > 0) lines.push('', `${result.leases.length} lease(s) obtained; they are revoked at the end of the job.`)
+  if (result.leases.length > 0) {
+    lines.push('', `${result.leases.length} lease(s) obtained; ${config.revokeToken ? 'they are revoked at the end of the job' : 'kept after the job (revokeToken: false): they expire with their TTL'}.`)
+  }
   return lines.join('\n') + '\n'
 }
 
