@@ -1,6 +1,11 @@
 /** The bundled action (dist/*.cjs) run the way a GitHub runner runs it, against the loopback fake Vault. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import { startConnectProxy } from '../../__fixtures__/connect-proxy.js'
 import { leaks, runBundle } from '../../__fixtures__/runner.js'
+import { selfSignedCert } from '../../__fixtures__/tls-cert.js'
 import { requestsTo, useFakeVault } from './helpers.js'
 
 const t = useFakeVault()
@@ -175,5 +180,42 @@ describe('post step', () => {
     expect(post.code).toBe(0)
     expect(post.log).toContain('nothing to revoke')
     expect(requestsTo(t.fake, 'POST', 'auth/token/revoke-self')).toEqual([])
+  })
+})
+
+describe('a plain-http Vault behind a proxy', () => {
+  // loopback is never proxied, so the fake is addressed by the machine's name; the proxy forwards to 127.0.0.1
+  const vaultUrl = () => t.fake.url.replace('127.0.0.1', hostname())
+
+  it.each(['http', 'https'])('%s:// proxy in HTTP_PROXY: every request is forwarded with the credentials decoded once', async (scheme) => {
+    t.fake.kv2('secret', 'app', { password: 'via-proxy' })
+    const cert = selfSignedCert()
+    const proxy = await startConnectProxy(scheme === 'https' ? { tls: cert } : {})
+    const dir = mkdtempSync(join(tmpdir(), 'vault-oidc-proxy-ca-'))
+    try {
+      writeFileSync(join(dir, 'ca.pem'), cert.cert)
+      const proxyUrl = proxy.url.replace('://', '://ci%40corp:p%2541ss@')
+      const r = await runBundle('main', { inputs: { url: vaultUrl(), token: 'hvs.t', secrets: 'secret/app password' }, env: { HTTP_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') } })
+      expect([r.code, r.env, r.outputs.errorMessage]).toEqual([0, { PASSWORD: 'via-proxy' }, undefined])
+      expect(proxy.forwarded).toEqual([`${vaultUrl()}/v1/sys/internal/ui/mounts/secret/app`, `${vaultUrl()}/v1/secret/data/app`])
+      expect(new Set(proxy.authorizations)).toEqual(new Set([`Basic ${Buffer.from('ci@corp:p%41ss').toString('base64')}`]))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await proxy.close()
+    }
+  })
+
+  it('an https:// proxy whose certificate is not trusted: the error names the proxy and the fix, nothing is exported', async () => {
+    t.fake.kv2('secret', 'app', { password: 'via-proxy' })
+    const proxy = await startConnectProxy({ tls: selfSignedCert() })
+    try {
+      const r = await runBundle('main', { inputs: { url: vaultUrl(), token: 'hvs.t', secrets: 'secret/app password', retries: '0' }, env: { HTTP_PROXY: proxy.url } })
+      expect([r.code, r.env]).toEqual([1, {}])
+      expect(r.outputs.errorMessage).toContain(`cannot reach proxy ${new URL(proxy.url).host}: `)
+      expect(r.outputs.errorMessage).toContain('add its CA to NODE_EXTRA_CA_CERTS')
+      expect(proxy.forwarded).toEqual([])
+    } finally {
+      await proxy.close()
+    }
   })
 })

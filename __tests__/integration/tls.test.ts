@@ -2,10 +2,13 @@
  * The TLS dev server (-dev-tls): custom CA, tlsSkipVerify, cert auth with a client certificate issued by the
  * server's own PKI engine, and an HTTP CONNECT proxy (HTTPS_PROXY) with NO_PROXY.
  */
-import { hostname } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startConnectProxy, type ConnectProxy } from '../../__fixtures__/connect-proxy.js'
 import { runBundle } from '../../__fixtures__/runner.js'
+import { selfSignedCert } from '../../__fixtures__/tls-cert.js'
 import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { expectFailure, expectSuccess, mainThenPost, tokenIsValid, tokenWithPolicies, writePolicy } from './helpers.js'
 
@@ -83,5 +86,26 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
     expectSuccess(r)
     expect(r.env).toEqual({ DB_PASSWORD: 'tls-pass' })
     expect(proxy.connects).toEqual([])
+  })
+
+  it('an https:// proxy: TLS to the proxy (trusted through NODE_EXTRA_CA_CERTS), Vault\'s TLS inside, credentials decoded once', async () => {
+    const proxyCert = selfSignedCert()
+    const tlsProxy = await startConnectProxy({ tls: proxyCert })
+    const dir = mkdtempSync(join(tmpdir(), 'vault-oidc-proxy-ca-'))
+    try {
+      writeFileSync(join(dir, 'proxy-ca.pem'), proxyCert.cert)
+      const proxyUrl = tlsProxy.url.replace('https://', 'https://ci%40corp:p%2541ss@')
+      const r = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca }, env: { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: join(dir, 'proxy-ca.pem') } })
+      expectSuccess(r)
+      expect(r.env).toEqual({ DB_PASSWORD: 'tls-pass' })
+      expect(new Set(tlsProxy.connects)).toEqual(new Set([`${hostname()}:${vault.port}`]))
+      expect(new Set(tlsProxy.authorizations)).toEqual(new Set([`Basic ${Buffer.from('ci@corp:p%41ss').toString('base64')}`]))
+
+      const untrusted = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca, retries: '0' }, env: { HTTPS_PROXY: tlsProxy.url } })
+      expectFailure(untrusted, `cannot reach proxy ${new URL(tlsProxy.url).host}`, 'add its CA to NODE_EXTRA_CA_CERTS')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await tlsProxy.close()
+    }
   })
 })

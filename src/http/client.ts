@@ -8,7 +8,7 @@ import type * as https from 'node:https'
 import { DeadlineError, NetworkError, VaultResponseError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js'
-import { defaultProxyFor, proxyAuthorization } from './proxy.js'
+import { defaultProxyFor, proxyAuthorization, proxyError, proxyTlsName } from './proxy.js'
 
 /** node:https and node:tls cost ~8 ms to load: only an https URL loads them (see ./tls.ts). */
 type TlsModule = typeof import('./tls.js')
@@ -139,8 +139,8 @@ export class HttpClient {
       headers['content-length'] = String(payload.length)
     }
     const isHttps = url.protocol === 'https:'
-    const secure = isHttps ? await (this.tlsModule ??= import('./tls.js')) : undefined
     const proxy = (this.options.proxyFor ?? defaultProxyFor)(url)
+    const secure = isHttps || proxy?.protocol === 'https:' ? await (this.tlsModule ??= import('./tls.js')) : undefined
     const target = proxy && !isHttps ? proxy : url
     const requestOptions: https.RequestOptions = {
       method: req.method,
@@ -149,6 +149,9 @@ export class HttpClient {
       path: proxy && !isHttps ? url.href : url.pathname + url.search,
       headers: proxy && !isHttps ? { ...headers, host: url.host } : headers,
       agent: this.agentFor(url, proxy, secure),
+    }
+    if (proxy?.protocol === 'https:' && !isHttps) {
+      requestOptions.servername = proxyTlsName(proxy).servername
     }
     if (proxy && !isHttps && proxy.username) {
       requestOptions.headers = { ...requestOptions.headers, 'proxy-authorization': proxyAuthorization(proxy) }
@@ -187,7 +190,9 @@ export class HttpClient {
       }, timeoutMs)
       request.on('error', (err) => {
         clearTimeout(timer)
-        reject(err instanceof NetworkError || err instanceof DeadlineError ? err : this.networkError(req, url, err))
+        if (err instanceof NetworkError || err instanceof DeadlineError) reject(err)
+        else if (proxy && !isHttps) reject(proxyError(proxy, err)) // the connection that failed is the proxy's
+        else reject(this.networkError(req, url, err))
       })
       // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
       request.on('close', () => clearTimeout(timer))
@@ -220,7 +225,7 @@ export class HttpClient {
     let agent = this.agents.get(key)
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: this.options.maxSockets }
-      agent = secure ? secure.httpsAgent(common, this.options.tls, proxy) : new http.Agent(common)
+      agent = !secure ? new http.Agent(common) : url.protocol === 'https:' ? secure.httpsAgent(common, this.options.tls, proxy) : secure.proxyTlsAgent(common)
       this.agents.set(key, agent)
     }
     return agent

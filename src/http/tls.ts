@@ -9,13 +9,21 @@ import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
 import { NetworkError } from '../core/errors.js'
 import type { TlsOptions } from './client.js'
-import { proxyAuthorization } from './proxy.js'
+import { proxyAuthorization, proxyError, proxyPort, proxyTlsName } from './proxy.js'
 
 export const httpsRequest = https.request
 
 export function httpsAgent(common: http.AgentOptions, t: TlsOptions, proxy: URL | undefined): https.Agent {
   const options = { ...common, ...tlsConnectOptions(t) }
   return proxy ? new TunnelingAgent(options, proxy) : new https.Agent(options)
+}
+
+/**
+ * For a plain-http Vault behind an https:// proxy: TLS to the proxy only, verified against Node's trust store
+ * (NODE_EXTRA_CA_CERTS included), like vault-action's tunnel. Vault's CA and client certificate are not used there.
+ */
+export function proxyTlsAgent(common: http.AgentOptions): https.Agent {
+  return new https.Agent(common)
 }
 
 function tlsConnectOptions(t: TlsOptions): tls.ConnectionOptions {
@@ -42,12 +50,17 @@ class TunnelingAgent extends https.Agent {
     const authority = `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 443}`
     const headers: Record<string, string> = { host: authority }
     if (this.proxy.username) headers['proxy-authorization'] = proxyAuthorization(this.proxy)
-    const connect = http.request({
-      host: this.proxy.hostname.replace(/^\[|\]$/g, ''),
-      port: this.proxy.port || 80,
+    // an https:// proxy is reached over TLS (verified against Node's trust store), then Vault's TLS runs inside
+    const viaTls = this.proxy.protocol === 'https:'
+    const { host: proxyHost, servername } = proxyTlsName(this.proxy)
+    const connect = (viaTls ? https.request : http.request)({
+      host: proxyHost,
+      ...(viaTls ? { servername } : {}),
+      port: proxyPort(this.proxy),
       method: 'CONNECT',
       path: authority,
       headers,
+      agent: false,
     })
     connect.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
@@ -59,7 +72,7 @@ class TunnelingAgent extends https.Agent {
       secure.once('secureConnect', () => callback(null, secure))
       secure.once('error', (err) => callback(err))
     })
-    connect.once('error', (err: Error & { code?: string }) => callback(new NetworkError(`cannot reach proxy ${this.proxy.host}: ${err.code ?? err.message}`, err.code ?? 'EPROXY')))
+    connect.once('error', (err: Error & { code?: string }) => callback(proxyError(this.proxy, err)))
     connect.end()
     return undefined
   }
