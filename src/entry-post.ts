@@ -1,4 +1,9 @@
 import { runPostAction } from './action/post.js'
+import { errorMessage } from './core/errors.js'
 import { githubInput, githubPlatform } from './platforms/github.js'
 
-void runPostAction(githubPlatform(), githubInput)
+const platform = githubPlatform()
+runPostAction(platform, githubInput).catch((err: unknown) => {
+  // like every other failure of the post step: a warning, never a job failure
+  platform.log.warning(`vault-oidc-action: the post step failed unexpectedly: ${errorMessage(err)}`)
+})

@@ -24,7 +24,7 @@ describe('dist/cli.cjs', () => {
     expect(run.env).toEqual({ QUOTES: NASTY.QUOTES, MULTI: NASTY.MULTI })
     expect(run.outputs).toEqual({ QUOTES: NASTY.QUOTES, MULTI: NASTY.MULTI })
     expect(run.masks).toEqual(expect.arrayContaining([NASTY.QUOTES, NASTY.MULTI, 'line one', 'hvs.fake-client-token']))
-    expect(leaks(run.log + run.stderr, [NASTY.QUOTES as string, NASTY.MULTI as string])).toEqual([])
+    expect(leaks(run.log + run.errLog, [NASTY.QUOTES as string, NASTY.MULTI as string])).toEqual([])
   })
 
   it('exec: the child alone gets the secrets in its environment; its exit code is returned; nothing is written; the token is revoked', async () => {
@@ -68,5 +68,41 @@ describe('dist/cli.cjs', () => {
     const read = execFileSync('bash', ['-c', 'eval "$1"; printf %s "$D|$C"', 'bash', run.stdout], { encoding: 'utf8', input: '' })
     expect(read === `${NASTY.DOLLAR}|${NASTY.CRLF}`).toBe(true)
     expect(run.stderr).toContain('wrote 2 variable(s) to stdout (shell): D, C')
+  })
+
+  describe('on a GitHub runner, stdout stays data: masks and log lines go to stderr (the runner reads both)', () => {
+    it('--output -: stdout is only the export lines, and bash reads the values back', async () => {
+      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['--role', 'ci', '--audience', 'https://vault.example.com', '--secrets', 'secret/app DOLLAR | D; secret/app MULTI | M', '--output', '-'])
+      expect(run.code).toBe(0)
+      expect(run.stdout).not.toContain('::')
+      const { execFileSync } = await import('node:child_process')
+      const read = execFileSync('bash', ['-c', 'eval "$1"; printf %s "$D|$M"', 'bash', run.stdout], { encoding: 'utf8', input: '' })
+      expect(read === `${NASTY.DOLLAR}|${NASTY.MULTI}`).toBe(true)
+      expect(run.stderr).toMatch(/^::add-mask::/m)
+      expect(run.masks).toEqual(expect.arrayContaining([NASTY.DOLLAR, NASTY.MULTI, 'hvs.fake-client-token']))
+      expect(leaks(run.errLog, [NASTY.DOLLAR as string, NASTY.MULTI as string, 'hvs.fake-client-token'])).toEqual([])
+    })
+
+    it('claims: stdout has the claims and never the ID token; the token is masked on stderr', async () => {
+      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['claims', '--audience', 'https://vault.example.com'])
+      expect(run.code).toBe(0)
+      const jwt = run.masks.find((m) => m.split('.').length === 3)
+      expect(jwt).toBeDefined()
+      expect(run.stdout).toContain('https://vault.example.com')
+      expect(run.stdout).not.toContain(jwt)
+      expect(run.stdout).not.toContain('::')
+    })
+
+    it('exec: every mask is on both streams before the child prints anything', async () => {
+      const script = `process.stdout.write('child-out:' + process.env.D + '\\n'); process.stderr.write('child-err:' + process.env.D + '\\n')`
+      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['exec', '--role', 'ci', '--audience', 'https://vault.example.com', '--secrets', 'secret/app DOLLAR | D', '--', process.execPath, '-e', script])
+      expect(run.code).toBe(0)
+      for (const [stream, label] of [[run.stdout, 'child-out:'], [run.stderr, 'child-err:']] as const) {
+        const lines = stream.split('\n')
+        const mask = lines.indexOf(`::add-mask::${NASTY.DOLLAR as string}`)
+        const child = lines.findIndex((l) => l.startsWith(label))
+        expect([mask >= 0, child > mask]).toEqual([true, true])
+      }
+    })
   })
 })

@@ -11,10 +11,12 @@ export interface RunnerResult {
   /** GITHUB_STATE, parsed (pass it to the post step). */
   readonly state: Record<string, string>
   readonly summary: string
-  /** Values registered with ::add-mask:: (unescaped). */
+  /** Values registered with ::add-mask:: on stdout or stderr (unescaped). */
   readonly masks: string[]
   /** stdout without the ::add-mask:: commands: what could end up in the log. */
   readonly log: string
+  /** stderr without the ::add-mask:: commands. */
+  readonly errLog: string
   /** ms from spawn to exit */
   readonly elapsedMs: number
 }

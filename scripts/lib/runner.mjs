@@ -54,8 +54,10 @@ export async function runBundle(entry, o = {}, args = []) {
       outputs: parseFileCommand(await readFile(files.GITHUB_OUTPUT, 'utf8')),
       state: parseFileCommand(await readFile(files.GITHUB_STATE, 'utf8')),
       summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
-      masks: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeCommand(m[1] ?? '')),
-      log: stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'),
+      // the runner takes workflow commands from both streams (actions/runner ScriptHandler: an OutputManager each)
+      masks: [...`${stdout}\n${stderr}`.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeCommand(m[1] ?? '')),
+      log: withoutMasks(stdout),
+      errLog: withoutMasks(stderr),
       elapsedMs,
     }
   } finally {
@@ -63,6 +65,8 @@ export async function runBundle(entry, o = {}, args = []) {
     liveDirs.delete(dir)
   }
 }
+
+const withoutMasks = (text) => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
 
 /** The runner's file-command format: NAME=value lines, or NAME<<DELIM / value lines / DELIM. */
 export function parseFileCommand(text) {

@@ -44,7 +44,11 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
     await platform.writeSummary(summaryMarkdown(config, result))
   } catch (err) {
     const message = errorMessage(err)
-    platform.setOutput('errorMessage', message)
+    try {
+      platform.setOutput('errorMessage', message)
+    } catch (outputErr) {
+      platform.log.warning(`could not set the errorMessage output: ${errorMessage(outputErr)}`)
+    }
     platform.setFailed(`${ERROR_PREFIX}: ${message}`)
     if (env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) platform.log.debug(err.stack)
   } finally {

@@ -16,7 +16,7 @@ import { runMain, type CleanupState } from '../core/run.js'
 import type { HttpClient } from '../http/client.js'
 import { PLATFORM_TITLES } from '../platforms/detect.js'
 import { CollectingSink, type Masker } from '../platforms/file.js'
-import { githubLogger } from '../platforms/github.js'
+import { githubCommandLogger } from '../platforms/github.js'
 import type { SecretSink } from '../platforms/types.js'
 import type { TokenSource } from '../token-sources/types.js'
 import type { VaultClient } from '../vault/client.js'
@@ -59,9 +59,9 @@ export async function runCli(ctx: CliContext): Promise<number> {
     if (args.values.version === true) return (ctx.stdout(`vault-oidc ${ctx.version}\n`), 0)
     const { config, options } = await readCliConfig(args, ctx, log, origins)
     debug = options.debug
-    if (options.platform === 'github') log = githubLogger
+    if (options.platform === 'github') log = githubCommandLogger(ctx.stderr)
     const deadline = Date.now() + config.timeoutMs
-    const masker = chooseMasker(options.platform, ctx.env, log)
+    const masker = chooseMasker(options.platform, ctx.env, log, options.command === 'exec' ? [ctx.stderr, ctx.stdout] : [ctx.stderr])
     let tokenHttp: HttpClient | undefined
     const source = chooseTokenSource(config, options, {
       env: ctx.env,

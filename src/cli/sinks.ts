@@ -9,14 +9,24 @@ import { buildkiteRedactor } from '../platforms/buildkite.js'
 import { PLATFORM_TITLES, type PlatformName } from '../platforms/detect.js'
 import { FileSink, NO_MASKING, type Masker } from '../platforms/file.js'
 import { formatForPath } from '../platforms/formats.js'
-import { githubPlatform } from '../platforms/github.js'
+import { githubPlatform, workflowCommand } from '../platforms/github.js'
 import type { SecretSink } from '../platforms/types.js'
 import type { CliOptions } from './config.js'
 
-export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log: Logger): Masker {
+/**
+ * On GitHub, `::add-mask::` lines go to every stream in `commandStreams`: stderr always (stdout may carry data, for
+ * `--output -` or `claims`), and for `exec` stdout too, so that a mask is ahead of the child's output on either
+ * stream the runner reads. They are written synchronously, before any value is used.
+ */
+export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log: Logger, commandStreams: ReadonlyArray<(text: string) => void>): Masker {
   if (platform === 'github') {
-    const github = githubPlatform()
-    return { masks: true, mask: (v) => github.mask(v) }
+    return {
+      masks: true,
+      mask: (v) => {
+        const line = workflowCommand('add-mask', v)
+        for (const write of commandStreams) write(line)
+      },
+    }
   }
   if (platform === 'buildkite') return buildkiteRedactor(env, log)
   return NO_MASKING
@@ -25,7 +35,11 @@ export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log
 export function exportSink(o: CliOptions, env: NodeJS.ProcessEnv, masker: Masker, log: Logger, stdout: (text: string) => void): SecretSink {
   if (o.output !== undefined) return new FileSink({ path: o.output, format: o.format ?? formatForPath(o.output) }, masker, log, stdout)
   if (o.format !== undefined && o.format !== 'shell') throw new InputError('--format', `needs --output FILE (on ${PLATFORM_TITLES[o.platform]} the default sink has its own format)`)
-  if (o.platform === 'github' && o.format === undefined) return githubPlatform()
+  if (o.platform === 'github' && o.format === undefined) {
+    // GITHUB_ENV / GITHUB_OUTPUT files like the action; masks through the CLI's masker (stderr), not @actions/core's stdout
+    const github = githubPlatform()
+    return { mask: (v) => masker.mask(v), exportEnv: (n, v) => github.exportEnv(n, v), setOutput: (n, v) => github.setOutput(n, v) }
+  }
   if (o.platform === 'circleci') {
     const bashEnv = env.BASH_ENV
     if (!bashEnv) throw new InputError('--output', 'is required: $BASH_ENV is not set (CircleCI sets it in every job); or use "vault-oidc exec -- CMD"')

@@ -7,6 +7,15 @@ import type { Logger } from '../core/log.js'
 import type { Platform } from './types.js'
 
 let corked = false
+
+/** Writes out whatever log lines are held back (see batched); also on exit, so a crash loses none of them. */
+function flushStdout(): void {
+  if (!corked) return
+  corked = false
+  process.stdout.uncork()
+}
+process.once('exit', flushStdout)
+
 /**
  * Log lines written in one turn of the event loop go out in one write: stdout is a blocking pipe to the runner,
  * and a line per read (debug) would otherwise cost a syscall and a runner wake-up each. Order is kept (everything
@@ -17,15 +26,13 @@ function batched(write: (m: string) => void): (m: string) => void {
     if (!corked) {
       corked = true
       process.stdout.cork()
-      setImmediate(() => {
-        corked = false
-        process.stdout.uncork()
-      })
+      setImmediate(flushStdout)
     }
     write(m)
   }
 }
 
+/** The action's logger: workflow commands on stdout through @actions/core, batched per event-loop turn. */
 export const githubLogger: Logger = {
   debug: batched((m) => core.debug(m)),
   info: batched((m) => core.info(m)),
@@ -34,11 +41,33 @@ export const githubLogger: Logger = {
   isDebug: () => core.isDebug(),
 }
 
+/**
+ * The runner reads workflow commands on stderr as well as stdout. The CLI writes its own there (its stdout may be
+ * data: `--output -`, claims), and @actions/core cannot: it always writes to stdout. Escaping as the runner expects.
+ */
+export function workflowCommand(command: 'add-mask' | 'debug' | 'warning' | 'error', message: string): string {
+  return `::${command}::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`
+}
+
+/** The CLI's logger on GitHub: the same annotations as the action's, written with `write` (stderr). */
+export function githubCommandLogger(write: (text: string) => void): Logger {
+  return {
+    debug: (m) => write(workflowCommand('debug', m)),
+    info: (m) => write(`${m}\n`),
+    warning: (m) => write(workflowCommand('warning', m)),
+    error: (m) => write(workflowCommand('error', m)),
+    isDebug: () => core.isDebug(),
+  }
+}
+
 export function githubPlatform(): Platform {
   return {
     name: 'github',
     log: githubLogger,
-    mask: (value) => core.setSecret(value),
+    mask(value) {
+      core.setSecret(value)
+      flushStdout() // a mask goes out at once, with any log line held back before it
+    },
     maskAll(values) {
       // one write for all ::add-mask:: lines instead of a blocking pipe write each (~0.1 ms apiece on a runner)
       process.stdout.cork()
@@ -46,6 +75,7 @@ export function githubPlatform(): Platform {
         for (const value of values) core.setSecret(value)
       } finally {
         process.stdout.uncork()
+        flushStdout()
       }
     },
     exportEnv: (name, value) => core.exportVariable(name, value),
