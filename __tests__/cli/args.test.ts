@@ -31,6 +31,9 @@ describe('argument parser', () => {
   it('rewrites the core\'s input names into flags', () => {
     expect(inCliTerms('input "roleId": is required when "method" is approle')).toBe('--role-id: is required when "--method" is approle')
     expect(inCliTerms('give "caCertificate"; "tlsSkipVerify: true" only for tests; read "secret/data/app"')).toBe('give "--ca-certificate"; "--tls-skip-verify: true" only for tests; read "secret/data/app"')
+    // secret keys and selectors that happen to share an input's name stay as written
+    expect(inCliTerms('secrets entry 1 ("secret/app password"): no value for "password" (keys there: roleId)')).toBe('secrets entry 1 ("secret/app password"): no value for "password" (keys there: roleId)')
+    expect(inCliTerms('secrets entry 2 ("kv/x roleId"): the selector "roleId" failed')).toBe('secrets entry 2 ("kv/x roleId"): the selector "roleId" failed')
   })
 })
 
@@ -48,11 +51,17 @@ describe('the CLI\'s usage errors (exit code 2, naming the flag)', () => {
     [['--url', 'http://x', '--jwt-file', 'a', '--jwt-stdin'], {}, '--jwt-stdin: cannot be combined with --jwt-file'],
     [['--url', 'http://x', '--oauth2-token-url', 'https://idp/token'], {}, '--oauth2-client-id: is required for OAuth2 client credentials'],
     [['--url', 'http://x', '--secrets', 'secret/app'], {}, '--secrets: entry 1 ("secret/app"): expected "<path> <key> [| NAME]"'],
+    [['--export-token', 'false', '--url', 'http://x'], {}, '--export-token: takes no separate value: write --export-token=false (or --export-token / --no-export-token)'],
+    [[], { VAULT_ADDR: '', VAULT_SERVER_URL: 'ftp://gitlab-style' }, '--url (from $VAULT_SERVER_URL): must start with https:// or http://'],
+    [['--url', 'http://x', '--jwt-private-key', 'LS0tnot-a-key/base64=='], {}, '--jwt-private-key: is not a PEM block, the base64 encoding of one, or a readable file (the value is not shown: it may be a key)'],
+    [['--url', 'http://x', '--method', 'custom', '--auth-payload', '{"password": s3cr3t-pw}', '--output', '-'], {}, '--auth-payload: is not valid JSON; the text is not shown because it may hold credentials'],
+    [['--url', 'http://x'], { VAULT_JWT_PRIVATE_KEY: 'bm90LWEta2V5LXNlY3JldA==' }, 'VAULT_JWT_PRIVATE_KEY: is not a PEM block, the base64 encoding of one, or a readable file (the value is not shown'],
   ])('%j %j', async (argv, env, message) => {
     const run = await cli(argv, env)
     expect(run.code).toBe(2)
     expect(run.stderr).toContain(`vault-oidc: error: ${message}`)
     expect(run.stdout).toBe('')
+    for (const secret of ['s3cr3t', 'bm90LWEta2V5', 'LS0tnot']) expect(run.stderr).not.toContain(secret)
   })
 
   it('--help prints usage with examples; --version the version', async () => {

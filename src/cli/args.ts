@@ -31,6 +31,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const dashDash = argv.indexOf('--')
   const own = dashDash < 0 ? [...argv] : argv.slice(0, dashDash)
   const child = dashDash < 0 ? [] : argv.slice(dashDash + 1)
+  // "--export-token false": parseArgs would take "false" for a command or a stray argument; name the flag instead
+  for (let i = 1; i < own.length; i++) {
+    const prev = /^--([a-z0-9-]+)$/.exec(own[i - 1] ?? '')?.[1]
+    if (prev !== undefined && BOOLEAN.has(prev) && /^(true|false|yes|no|1|0)$/i.test(own[i] ?? '')) {
+      throw new UsageError(`--${prev}`, `takes no separate value: write --${prev}=${own[i]} (or --${prev} / --no-${prev})`)
+    }
+  }
   const normalized = own.map(booleanValue)
   let parsed: ReturnType<typeof parseArgs>
   try {

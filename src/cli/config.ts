@@ -50,7 +50,7 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
       if (flag.secret) log.warning(`--${flag.name} on the command line is visible to other processes on this machine; prefer ${envNames(flag)[0] ? `$${envNames(flag)[0]} or ` : ''}--${flag.name}-file`)
       if (typeof given === 'boolean') return String(given)
       const text = Array.isArray(given) ? given.join('\n') : given
-      return flag.pem ? pemOrFile(text) : text
+      return flag.pem ? pemOrFile(text, `--${flag.name}`, flag.secret === true) : text
     }
     const file = args.values[`${flag.name}-file`]
     if (typeof file === 'string') {
@@ -59,9 +59,10 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
     }
     for (const name of envNames(flag)) {
       const v = env[name]
-      if (v === undefined) continue
+      // an empty BAO_* still wins (to switch a VAULT_* off); any other empty variable counts as unset
+      if (v === undefined || (v === '' && !name.startsWith('BAO_'))) continue
       origins.set(flag.name, name)
-      return flag.pem && v.trim() !== '' && !v.includes('-----BEGIN') ? readText(v.trim(), name) : v
+      return flag.pem ? pemOrFile(v, name, flag.secret === true) : v
     }
     return ''
   }
@@ -77,7 +78,9 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
   // default method: "token" when a token is given (on the command line, or in the env without --role), else "jwt"
   const tokenGiven = value('token').trim() !== ''
   const tokenExplicit = origins.get('token')?.startsWith('--') === true
-  const method = value('method').trim() || (tokenGiven && (tokenExplicit || value('role').trim() === '') ? 'token' : 'jwt')
+  // a flag that names where the JWT comes from means jwt, even with a $VAULT_TOKEN left in the environment
+  const jwtFlagGiven = ['jwt-env', 'jwt-file', 'jwt-source', 'oauth2-token-url'].some((f) => origins.get(f)?.startsWith('--')) || args.values['jwt-stdin'] === true
+  const method = value('method').trim() || (tokenGiven && (tokenExplicit || (value('role').trim() === '' && !jwtFlagGiven)) ? 'token' : 'jwt')
   const inputs = new Map<string, string>([
     ...FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, value(f.name)] as const),
     ['method', method],
@@ -126,10 +129,16 @@ export function envNames(flag: FlagSpec): string[] {
   return (flag.env ?? []).flatMap((n) => (n.startsWith('VAULT_') && !n.startsWith('VAULT_OIDC_') ? [`BAO_${n.slice(6)}`, n] : [n]))
 }
 
-function pemOrFile(value: string): string {
+/**
+ * PEM inline, base64 of PEM (vault-action's format: it always starts "LS0tLS1CRUdJT", "-----BEGIN"), or a file.
+ * A value that is none of these is never echoed for a secret flag (it may be a mangled key).
+ */
+function pemOrFile(value: string, source: string, secret: boolean): string {
   const v = value.trim()
-  if (v === '' || v.includes('-----BEGIN') || !existsSync(v)) return value
-  return readFileSync(v, 'utf8')
+  if (v === '' || v.includes('-----BEGIN') || v.startsWith('LS0tLS1CRUdJT')) return value
+  if (existsSync(v)) return readText(v, source)
+  if (secret) throw new InputError(source, 'is not a PEM block, the base64 encoding of one, or a readable file (the value is not shown: it may be a key)')
+  return readText(v, source)
 }
 
 function readText(path: string, source: string): string {

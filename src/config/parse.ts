@@ -81,7 +81,9 @@ export function parseJsonObject(raw: string, input: string): Record<string, unkn
   try {
     parsed = JSON.parse(v)
   } catch (err) {
-    throw new InputError(input, `is not valid JSON: ${(err as Error).message}`)
+    // JSON.parse quotes the text around the mistake, which may be a password: keep only the position
+    const at = /at position (\d+)/.exec((err as Error).message)?.[1]
+    throw new InputError(input, `is not valid JSON${at ? ` (error at character ${at})` : ''}; the text is not shown because it may hold credentials`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError(input, 'must be a JSON object')
   return parsed as Record<string, unknown>
