@@ -82,6 +82,11 @@ describe('request shape of each auth method', () => {
     expect(bodiesTo('auth/cert/login')).toEqual([{ name: 'web' }, {}])
   })
 
+  it.each(['cert', 'oidc'])('%s with authPayload posts it as is (vault-action has no built-in %s and does the same)', async (method) => {
+    await loginWith({ method, role: 'ignored', authPayload: '{"name":"web","extra":1}' })
+    expect(bodiesTo(`auth/${method}/login`)).toEqual([{ name: 'web', extra: 1 }])
+  })
+
   it('a custom method: authPayload is the body, on auth/<method>/login', async () => {
     await loginWith({ method: 'oci', authPayload: '{"role":"r","request_headers":{"a":["b"]}}' })
     expect(bodiesTo('auth/oci/login')).toEqual([{ role: 'r', request_headers: { a: ['b'] } }])

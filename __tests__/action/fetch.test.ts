@@ -119,4 +119,13 @@ describe('ignoreNotFound', () => {
     expect(warnings).toEqual([expect.stringMatching(/^secrets entry 1 \("secret\/nope a"\): no secret at "secret\/data\/nope".*\(skipped: ignoreNotFound is true\)$/)])
     expect(await fetchError('secret/app b', { ignoreNotFound: true })).toContain('no value for "b"')
   })
+
+  it('skips a deleted version too (Vault answers 404, as vault-action sees it), naming the deletion in the warning', async () => {
+    t.fake.kv2('secret', 'app', { a: 'current' })
+    const metadata = { deletion_time: '2025-01-02T03:04:05Z', destroyed: false, version: 2 }
+    t.fake.on('GET /v1/secret/data/app', (req) => (req.query.get('version') === '2' ? { status: 404, body: { data: { data: null, metadata } } } : undefined))
+    const { values, warnings } = await fetch('secret/app?version=2 a | OLD; secret/app a | NOW', { ignoreNotFound: true })
+    expect(values.map((v) => [v.outputName, v.value])).toEqual([['NOW', 'current']])
+    expect(warnings).toEqual(['secrets entry 1 ("secret/app?version=2 a"): version 2 was deleted at 2025-01-02T03:04:05Z ("secret/data/app?version=2"); read another version with ?version=N, or undelete it (skipped: ignoreNotFound is true)'])
+  })
 })

@@ -27,6 +27,16 @@ describe('KV path resolution against the fake', () => {
     })
   })
 
+  it('reads KV v2 metadata/ and subkeys/ paths as written, like vault-action', async () => {
+    t.fake.kv2('secret', 'app', { a: '1' })
+    expect(await resolve(['secret/metadata/app', 'secret/subkeys/app', 'secret/metadata', 'secret/metadatax/app'])).toEqual({
+      'secret/metadata/app': 'secret/metadata/app',
+      'secret/subkeys/app': 'secret/subkeys/app',
+      'secret/metadata': 'secret/metadata',
+      'secret/metadatax/app': 'secret/data/metadatax/app',
+    })
+  })
+
   it('handles a mount deeper than one segment', async () => {
     t.fake.kv2('team/a', 'app', {})
     expect(await resolve(['team/a/app'])).toEqual({ 'team/a/app': 'team/a/data/app' })

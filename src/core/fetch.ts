@@ -26,7 +26,8 @@ export interface FetchedValue extends SelectedValue {
   readonly apiPath: string
 }
 
-type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found' } | { kind: 'failed'; message: string }
+/** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
+type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
 export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, o: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
@@ -47,7 +48,7 @@ export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<
       continue
     }
     if (outcome.kind === 'not-found') {
-      const msg = `${describe(entry)}: ${notFoundMessage(where)}`
+      const msg = `${describe(entry)}: ${outcome.why ?? notFoundMessage(where)}`
       if (o.ignoreNotFound) o.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
       else failures.push(msg)
       continue
@@ -82,7 +83,7 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOp
   if (body?.lease_id && (body.lease_duration ?? 0) > 0) o.onLease(body.lease_id)
   if (res.status === 404) {
     const deleted = deletedVersion(body)
-    return deleted ? { kind: 'failed', message: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }
+    return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }
   }
   if (!body || body.data === undefined || body.data === null) return { kind: 'failed', message: `"${api}" answered without data (is it a readable secret path?)` }
   o.log.debug(`read "${api}"`)

@@ -1,6 +1,7 @@
 /**
  * KV v2 paths without `/data/`: find each mount's engine and KV version once (sys/internal/ui/mounts),
- * then insert `data/` after the mount for v2 unless the path already has it. Explicit paths are never doubled.
+ * then insert `data/` after the mount for v2 unless the path already has it (or is a `metadata/` or `subkeys/`
+ * path). Explicit paths are never doubled.
  */
 import type { Logger } from './log.js'
 import type { MountInfo, VaultClient } from '../vault/client.js'
@@ -56,7 +57,8 @@ export function apiPath(written: string, mount: MountInfo | undefined): string {
   if (mount?.kvVersion !== 2) return written
   const { path, query } = splitQuery(written)
   const rest = (path + '/').startsWith(mount.path) ? path.slice(mount.path.length) : undefined
-  if (rest === undefined || rest.startsWith('data/') || rest === 'data') return written
+  // data/ is already there; metadata/ and subkeys/ are KV v2 endpoints of their own, read as written (as vault-action does)
+  if (rest === undefined || /^(data|metadata|subkeys)(\/|$)/.test(rest)) return written
   return `${mount.path}data/${rest}${query}`
 }
 

@@ -84,6 +84,9 @@ function loginHint(auth: AuthConfig, said: string, names: Record<string, string>
 async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginRequest>> {
   const { auth } = o
   const loginPath = `auth/${auth.path}/login`
+  // vault-action has no built-in cert or oidc: there they post authPayload, so that still works here
+  const payload = auth.authPayload
+  if (payload && (auth.method === 'cert' || auth.method === 'oidc')) return async () => ({ apiPath: loginPath, body: payload })
   switch (auth.method) {
     case 'approle': {
       if (!auth.roleId) throw new InputError('roleId', 'is required when "method" is approle')
