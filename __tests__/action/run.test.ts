@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import type { MemoryPlatform } from '../../__fixtures__/memory-platform.js'
-import { runMainStep, useFakeVault } from './helpers.js'
+import { requestsTo, runMainStep, useFakeVault } from './helpers.js'
 
 const t = useFakeVault()
 let issuer: OidcIssuer
@@ -135,5 +135,46 @@ describe('a successful run', () => {
     expect(p.failed).toBeUndefined()
     expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/auth/userpass/login/u'])
     expect(p.outputs).toEqual({ vault_token: 'hvs.fake-client-token' })
+  })
+})
+
+describe('values no environment can carry', () => {
+  it('a NUL byte (e.g. binary decoded by secretEncodingType) fails the step naming the variable, never the value', async () => {
+    t.fake.kv2('secret', 'bin', { blob: Buffer.from('A\0B-secret-tail').toString('base64'), ok: 'fine' })
+    const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/bin blob | BLOB; secret/bin ok | OK', secretEncodingType: 'base64' })
+    expect(expectFailure(p)).toBe('BLOB (from secret/data/bin): the value holds a NUL byte, which an environment variable or output cannot carry. Keep it encoded (e.g. base64, without secretEncodingType) and decode it where it is used.')
+    expect(p.env).toEqual({})
+    expect(JSON.stringify(p.events)).not.toContain('secret-tail')
+  })
+})
+
+describe('check: true', () => {
+  const capabilities = (caps: Record<string, string[]>) => () => ({ status: 200, body: { ...caps, data: caps } })
+
+  it('a given token that may not look itself up still gets its table; policies and TTL are reported unknown', async () => {
+    t.fake.kv2('secret', 'app', { a: '1' })
+    t.fake.on('POST /v1/sys/capabilities-self', capabilities({ 'secret/data/app': ['read'] }))
+    t.fake.on('GET /v1/auth/token/lookup-self', () => ({ status: 403, body: { errors: ['permission denied'] } }))
+    const p = await runMainStep(t.fake.url, { token: 'hvs.t', check: 'true', secrets: 'secret/app a' })
+    expect(p.failed).toBeUndefined()
+    expect(p.summary).toContain('secret/app  ok       read  (reads secret/data/app)')
+    expect(p.summary).toContain('token policies and ttl: unknown (the token may not look itself up)')
+    expect(p.env).toEqual({})
+  })
+
+  it('takes policies and TTL from the login, needs "update" for a PKI issue, and revokes its token even when the check fails', async () => {
+    t.fake.on('POST /v1/sys/capabilities-self', capabilities({ 'pki/issue/web': ['create'], 'pki/issue/api': ['update'] }))
+    const p = await runMainStep(t.fake.url, { method: 'approle', roleId: 'r', check: 'true', pki: 'pki/issue/web {"common_name":"a"}; pki/issue/api {"common_name":"b"}' })
+    expect(p.summary).toMatch(/pki\/issue\/web +denied +create/)
+    expect(p.summary).toMatch(/pki\/issue\/api +ok +update/)
+    expect(p.summary).toContain('token policies: default; ttl: 600s')
+    expect(requestsTo(t.fake, 'GET', 'auth/token/lookup-self')).toEqual([])
+    expect(requestsTo(t.fake, 'POST', 'auth/token/revoke-self')).toHaveLength(1)
+
+    t.fake.requests.length = 0
+    t.fake.on('POST /v1/sys/capabilities-self', () => ({ status: 400, body: { errors: ['bad request'] } }))
+    const failed = await runMainStep(t.fake.url, { method: 'approle', roleId: 'r', check: 'true', secrets: 'kv/x a' })
+    expect(failed.failed).toContain('capability check (sys/capabilities-self): HTTP 400: bad request')
+    expect(requestsTo(t.fake, 'POST', 'auth/token/revoke-self')).toHaveLength(1)
   })
 })

@@ -13,8 +13,9 @@ export type PathStatus = 'ok' | 'denied' | 'missing'
 export interface CheckReport {
   readonly ok: boolean
   readonly paths: ReadonlyArray<{ readonly written: string; readonly api: string; readonly status: PathStatus; readonly capabilities: readonly string[] }>
-  readonly policies: readonly string[]
-  readonly ttl: number
+  /** Undefined when a given token may not look itself up. */
+  readonly policies?: readonly string[]
+  readonly ttl?: number
 }
 
 export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
@@ -22,16 +23,40 @@ export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps
   const auth = await login({ vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s), ...(d.inputNames ? { inputNames: d.inputNames } : {}) })
   vault.token = auth.token
   if (auth.loggedIn && config.revokeToken) d.cleanup?.saveToken(auth.token)
-  const lookup = await vault.lookupSelf()
+  try {
+    // the login answer has the policies and TTL; a given token is looked up (a token without the default policy may not)
+    const identity = auth.info ? { policies: auth.info.policies, ttl: auth.info.leaseDuration } : await lookupSelf(vault, log)
+    const paths = await checkPaths(d, auth.token)
+    return { ok: paths.every((p) => p.status === 'ok'), paths, ...identity }
+  } finally {
+    if (auth.loggedIn && config.revokeToken) {
+      await vault.revokeSelf(auth.token).catch((err: unknown) => log.warning(`could not revoke the check's token: ${(err as Error).message}`))
+    }
+  }
+}
+
+async function lookupSelf(vault: RunDeps['vault'], log: RunDeps['log']): Promise<{ policies: readonly string[]; ttl: number } | Record<string, never>> {
+  try {
+    return await vault.lookupSelf()
+  } catch (err) {
+    if (!(err instanceof VaultResponseError) || err.status !== 403) throw err
+    log.debug(`the token may not look itself up (auth/token/lookup-self): ${err.message}`)
+    return {}
+  }
+}
+
+async function checkPaths(d: Omit<RunDeps, 'cleanup'>, token: string): Promise<CheckReport['paths']> {
+  const { config, vault, log } = d
   const written = [...new Set([...config.secrets.map((e) => e.path), ...config.pki.map((p) => p.path)])]
   const resolved = await resolvePaths(written, vault, log)
   const apiPaths = written.map((w) => (resolved.get(w)?.api ?? w).replace(/\?.*$/, ''))
   const caps = apiPaths.length > 0 ? await vault.capabilitiesSelf([...new Set(apiPaths)]) : {}
   const pkiPaths = new Set(config.pki.map((p) => p.path))
-  const paths = await mapLimit(written, config.concurrency, async (w, i) => {
+  return mapLimit(written, config.concurrency, async (w, i) => {
     const api = apiPaths[i] as string
     const capabilities = caps[api] ?? []
-    const needed = pkiPaths.has(w) ? ['update', 'create'] : ['read']
+    // PKI issue has no existence check, so Vault authorizes the write as "update" ("create" alone is refused)
+    const needed = pkiPaths.has(w) ? ['update'] : ['read']
     const allowed = capabilities.includes('root') || capabilities.some((c) => needed.includes(c))
     if (!allowed) return { written: w, api, status: 'denied' as const, capabilities }
     if (pkiPaths.has(w)) return { written: w, api, status: 'ok' as const, capabilities }
@@ -45,19 +70,15 @@ export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps
     }
     // a dynamic secret read only to check it: give its lease back at once
     const lease = res.body?.lease_id
-    if (lease) await vault.revokeLease(auth.token, lease).catch((err: unknown) => log.warning(`could not revoke the lease the check created at ${w}: ${(err as Error).message}`))
+    if (lease) await vault.revokeLease(token, lease).catch((err: unknown) => log.warning(`could not revoke the lease the check created at ${w}: ${(err as Error).message}`))
     return { written: w, api, status: res.status === 404 ? ('missing' as const) : ('ok' as const), capabilities }
   })
-  if (auth.loggedIn && config.revokeToken) {
-    await vault.revokeSelf(auth.token).catch((err: unknown) => log.warning(`could not revoke the check's token: ${(err as Error).message}`))
-  }
-  return { ok: paths.every((p) => p.status === 'ok'), paths, policies: lookup.policies, ttl: lookup.ttl }
 }
 
 export function checkReport(r: CheckReport): string {
   const width = Math.max(4, ...r.paths.map((p) => p.written.length))
   const lines = [`${'PATH'.padEnd(width)}  STATUS   CAPABILITIES`]
   for (const p of r.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
-  lines.push('', `token policies: ${r.policies.join(', ') || '(none)'}; ttl: ${r.ttl}s`)
+  lines.push('', r.policies ? `token policies: ${r.policies.join(', ') || '(none)'}; ttl: ${r.ttl ?? 0}s` : 'token policies and ttl: unknown (the token may not look itself up)')
   return lines.join('\n')
 }

@@ -7,6 +7,7 @@ import type { SecretSink } from '../platforms/types.js'
 import type { TokenSource } from '../token-sources/types.js'
 import { login, type LoginOptions } from '../vault/auth.js'
 import type { VaultClient } from '../vault/client.js'
+import { VaultOidcError } from './errors.js'
 import { fetchSecrets } from './fetch.js'
 import type { Logger } from './log.js'
 import { maskPieces } from './mask.js'
@@ -86,6 +87,15 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
   } finally {
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
     if (leases.length > 0 && config.revokeToken) d.cleanup.saveLeases(leases)
+  }
+
+  // no environment variable, env file or child environment can carry a NUL byte: refuse before anything is written
+  const withNul = exports.filter((e) => e.value.includes('\0'))
+  if (withNul.length > 0) {
+    throw new VaultOidcError(
+      `${withNul.map((e) => `${e.envName ?? e.outputName} (from ${e.source})`).join(', ')}: the value holds a NUL byte, which an environment variable or output cannot carry. ` +
+        'Keep it encoded (e.g. base64, without secretEncodingType) and decode it where it is used.',
+    )
   }
 
   // mask every value (and its lines and JSON forms) before anything is exported or printed
