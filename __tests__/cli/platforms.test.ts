@@ -102,6 +102,14 @@ describe('CircleCI', () => {
     expect(loop.dir.args('circleci')).toHaveLength(calls)
     expect(mode(loop.dir.file('bash_env2'))).toBe(0o600)
   })
+
+  it('a $BASH_ENV whose last line has no newline keeps that line and gets ours on lines of their own', async () => {
+    const bashEnv = loop.dir.file('bash_env3')
+    writeFileSync(bashEnv, 'export PRE=1')
+    const run = await cli(['--secrets', 'secret/app QUOTES'], { CIRCLECI: 'true', BASH_ENV: bashEnv, CIRCLE_OIDC_TOKEN_V2: await jwt(), VAULT_ADDR: loop.vault.url })
+    expect(run.code).toBe(0)
+    expect(bashRead(bashEnv, ['PRE', 'QUOTES'])).toEqual({ PRE: '1', QUOTES: NASTY.QUOTES })
+  })
 })
 
 describe('Semaphore and Bitbucket', () => {
@@ -185,7 +193,12 @@ describe('Azure DevOps', () => {
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(token)
     expect(differing(pythonDotenv(out), NASTY)).toEqual([])
-    expectNothingPrinted(run, token, 'azure-access-token')
+    // every value (and each line of it) and the token registered with the agent's masker, and otherwise never printed
+    const isCommand = (l: string): boolean => l.startsWith('##vso[task.setsecret]')
+    const secrets = run.stdout.split('\n').filter(isCommand).map((l) => l.slice('##vso[task.setsecret]'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%AZP25/g, '%'))
+    for (const v of [...VALUES, token]) for (const piece of [v, ...v.split(/\r?\n|\r/)].filter((x) => x.trim() !== '')) expect([piece.slice(0, 20), secrets.includes(piece)]).toEqual([piece.slice(0, 20), true])
+    expect(run.stderr).not.toContain('cannot mask')
+    expectNothingPrinted({ ...run, stdout: run.stdout.split('\n').filter((l) => !isCommand(l)).join('\n') }, token, 'azure-access-token')
   })
 
   it('tells how to map System.AccessToken when it is missing', async () => {
@@ -207,6 +220,14 @@ describe('generic sources', () => {
     const fromEnv = await jwt({ sub: 'env' })
     expect((await cli([...SECRET_ARGS, '--jwt-env', 'CODER_TOKEN', '--output', loop.dir.file('c.sh')], { VAULT_ADDR: loop.vault.url, CODER_TOKEN: fromEnv })).code).toBe(0)
     expect(lastLoginJwt()).toBe(fromEnv)
+  })
+
+  it('a JWT flag wins over a $VAULT_TOKEN left in the environment (jwt login, not that token)', async () => {
+    const token = await jwt({ sub: 'flag-wins' })
+    writeFileSync(loop.dir.file('jwt2.txt'), token)
+    const run = await cli([...SECRET_ARGS, '--jwt-file', loop.dir.file('jwt2.txt'), '--output', loop.dir.file('d.sh')], { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.stale' })
+    expect(run.code).toBe(0)
+    expect(lastLoginJwt()).toBe(token)
   })
 
   it('a Kubernetes pod presents its service-account token file', async () => {
@@ -234,6 +255,16 @@ describe('generic sources', () => {
     expect(sent.every((r) => r.headers['x-vault-token'] === 'hvs.user-token')).toBe(true)
     expect(JSON.parse(readFileSync(loop.dir.file('t.json'), 'utf8'))).toEqual({ QUOTES: NASTY.QUOTES })
     expectNothingPrinted(run, 'hvs.user-token')
+  })
+
+  it('exec with the user\'s own token: the child\'s dynamic-secret leases are revoked when it exits, the token is not', async () => {
+    loop.vault.on('GET /v1/database/creds/ro', () => ({ status: 200, body: { lease_id: 'database/creds/ro/exec1', lease_duration: 60, data: { username: 'v-user', password: 'v-pass-123' } } }))
+    const before = loop.vault.requests.length
+    const run = await cli(['exec', '--secrets', 'database/creds/ro password | DB_PASSWORD', '--', process.execPath, '-e', 'process.exit(process.env.DB_PASSWORD === "v-pass-123" ? 0 : 3)'], { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.user-token' })
+    expect(run.code).toBe(0)
+    const sent = loop.vault.requests.slice(before)
+    expect(sent.filter((r) => r.path === '/v1/sys/leases/revoke').map((r) => [r.body, r.headers['x-vault-token']])).toEqual([[{ lease_id: 'database/creds/ro/exec1', sync: true }, 'hvs.user-token']])
+    expect(sent.map((r) => r.path)).not.toContain('/v1/auth/token/revoke-self')
   })
 })
 

@@ -61,7 +61,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
     debug = options.debug
     if (options.platform === 'github') log = githubCommandLogger(ctx.stderr)
     const deadline = Date.now() + config.timeoutMs
-    const masker = chooseMasker(options.platform, ctx.env, log, options.command === 'exec' ? [ctx.stderr, ctx.stdout] : [ctx.stderr])
+    const stdoutIsData = options.command === 'claims' || options.command === 'check' || options.output === '-'
+    const masker = chooseMasker(options.platform, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
     let tokenHttp: HttpClient | undefined
     const source = chooseTokenSource(config, options, {
       env: ctx.env,
@@ -128,8 +129,10 @@ async function exportOrExec(r: Run): Promise<number> {
   const owned: { token?: string; leases: string[] } = { leases: [] }
   const cleanup: CleanupState = { saveToken: (t) => (owned.token = t), saveLeases: (ids) => owned.leases.push(...ids) }
   let keep = false
+  let exported = false
   try {
     const result = await runMain({ config, vault, sink, log, cleanup, inputNames: INPUT_NAMES, ...(r.source ? { tokenSource: r.source } : {}) })
+    exported = !exec
     if (!exec) {
       if (config.exportToken) keep = true
       else if (result.leases.length > 0 && owned.token) {
@@ -141,9 +144,14 @@ async function exportOrExec(r: Run): Promise<number> {
     const vars = (sink as CollectingSink).variables()
     return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
   } finally {
-    // a token we own is revoked when we are done with it (always after exec or a failure); --no-revoke-token keeps it
-    if (owned.token && config.revokeToken && !keep) {
-      const report = await revokeAll(vault, { token: owned.token, leaseToken: owned.token, leases: owned.leases }, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
+    // a token we own is revoked when we are done with it (always after exec or a failure); --no-revoke-token keeps it.
+    // With the user's own token, only the leases go: after exec, or when nothing was exported.
+    const request =
+      owned.token !== undefined ? (keep ? undefined : { token: owned.token, leaseToken: owned.token, leases: owned.leases })
+      : owned.leases.length > 0 && !exported ? { token: undefined, leaseToken: vault.token, leases: owned.leases }
+      : undefined
+    if (request && config.revokeToken) {
+      const report = await revokeAll(vault, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
       if (report.summary) log.info(report.summary)
     }

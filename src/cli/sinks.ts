@@ -5,6 +5,7 @@
  */
 import { InputError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
+import { azureMasker } from '../platforms/azure.js'
 import { buildkiteRedactor } from '../platforms/buildkite.js'
 import { PLATFORM_TITLES, type PlatformName } from '../platforms/detect.js'
 import { FileSink, NO_MASKING, type Masker } from '../platforms/file.js'
@@ -13,21 +14,33 @@ import { githubPlatform, workflowCommand } from '../platforms/github.js'
 import type { SecretSink } from '../platforms/types.js'
 import type { CliOptions } from './config.js'
 
+export interface Streams {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  /** stdout carries data (`--output -`, claims, the check table): no log commands may go there */
+  readonly stdoutIsData: boolean
+  /** a child (exec) writes to both streams after us */
+  readonly exec: boolean
+}
+
 /**
- * On GitHub, `::add-mask::` lines go to every stream in `commandStreams`: stderr always (stdout may carry data, for
- * `--output -` or `claims`), and for `exec` stdout too, so that a mask is ahead of the child's output on either
- * stream the runner reads. They are written synchronously, before any value is used.
+ * Masking commands are written synchronously, before any value is used.
+ * GitHub: `::add-mask::` on stderr (the runner reads both streams; stdout may be data), and for `exec` on stdout
+ * too, so that a mask is ahead of the child's output on either stream. Azure: `##vso[task.setsecret]` on stdout,
+ * where the agent reads logging commands, or on stderr while stdout is data.
  */
-export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log: Logger, commandStreams: ReadonlyArray<(text: string) => void>): Masker {
+export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log: Logger, io: Streams): Masker {
   if (platform === 'github') {
+    const streams = io.exec ? [io.stderr, io.stdout] : [io.stderr]
     return {
       masks: true,
       mask: (v) => {
         const line = workflowCommand('add-mask', v)
-        for (const write of commandStreams) write(line)
+        for (const write of streams) write(line)
       },
     }
   }
+  if (platform === 'azure') return azureMasker(io.stdoutIsData ? io.stderr : io.stdout)
   if (platform === 'buildkite') return buildkiteRedactor(env, log)
   return NO_MASKING
 }
@@ -37,6 +50,10 @@ export function exportSink(o: CliOptions, env: NodeJS.ProcessEnv, masker: Masker
   if (o.format !== undefined && o.format !== 'shell') throw new InputError('--format', `needs --output FILE (on ${PLATFORM_TITLES[o.platform]} the default sink has its own format)`)
   if (o.platform === 'github' && o.format === undefined) {
     // GITHUB_ENV / GITHUB_OUTPUT files like the action; masks through the CLI's masker (stderr), not @actions/core's stdout
+    for (const file of ['GITHUB_ENV', 'GITHUB_OUTPUT']) {
+      // without them @actions/core would print "::set-env name=…::value" to stdout instead
+      if (!env[file]) throw new InputError('--output', `is required: GITHUB_ACTIONS is true but $${file} is not set (not a runner step, e.g. inside docker run?)`)
+    }
     const github = githubPlatform()
     return { mask: (v) => masker.mask(v), exportEnv: (n, v) => github.exportEnv(n, v), setOutput: (n, v) => github.setOutput(n, v) }
   }

@@ -108,13 +108,17 @@ export async function writePrivate(path: string, text: string): Promise<void> {
   }
 }
 
-/** Appends `text` in one write to a file that is (made) 0600. */
+/** Appends `text` in one write to a file that is (made) 0600, on a line of its own. */
 export async function appendPrivate(path: string, text: string): Promise<void> {
   let handle
   try {
-    handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600)
-    if (((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600)
-    if (text !== '') await handle.writeFile(text, 'utf8')
+    handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600)
+    const { mode, size } = await handle.stat()
+    if ((mode & 0o077) !== 0) await handle.chmod(0o600)
+    // a file whose last line has no newline would swallow our first export into it
+    const last = Buffer.alloc(1)
+    const needsNewline = size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a
+    if (text !== '') await handle.writeFile(needsNewline ? `\n${text}` : text, 'utf8')
   } catch (err) {
     throw new VaultOidcError(`cannot append to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   } finally {
