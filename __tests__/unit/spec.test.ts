@@ -107,6 +107,19 @@ describe('secrets syntax: errors name the input and the entry', () => {
   it('reads two lines as two entries where vault-action would have merged them into one bad entry', () => {
     expect(parseSecretsSpec('secret/a x\nsecret/b y')).toHaveLength(2)
   })
+
+  it.each([
+    ['secret/data/app\n  password | DB_PASSWORD ;', 'secret/data/app password | DB_PASSWORD'],
+    ['secret/data/app password\n  | DB_PASSWORD ;', 'secret/data/app password | DB_PASSWORD'],
+    ['secret/data/app password |\n DB_PASSWORD ;', 'secret/data/app password | DB_PASSWORD'],
+    ['secret/data/app\r\npassword', 'secret/data/app password'],
+  ])('an entry wrapped over lines reads as one entry, as in vault-action: %j', (text, source) => {
+    expect(parseSecretsSpec(text).map((e) => e.source)).toEqual([source])
+  })
+
+  it('whole entries on their own lines inside one ;-piece stay separate', () => {
+    expect(parseSecretsSpec('secret/a x | X\nsecret/b y;\nsecret/c\nz').map((e) => e.source)).toEqual(['secret/a x | X', 'secret/b y', 'secret/c z'])
+  })
 })
 
 describe('printSecretsSpec', () => {

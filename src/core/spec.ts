@@ -1,6 +1,7 @@
 /**
  * The `secrets` input: `path selector [| NAME]` entries separated by `;` or newlines (vault-action's syntax;
- * vault-action itself needs the `;`). Parsed once, before any request, into typed entries.
+ * vault-action itself needs the `;`, and reads an entry wrapped over lines as one). Parsed once, before any
+ * request, into typed entries.
  */
 import jsonata from 'jsonata'
 import { InputError } from './errors.js'
@@ -37,12 +38,26 @@ interface JsonataAst {
   steps?: Array<{ stages?: unknown }>
 }
 
-/** Splits on `;` and on newlines; blank pieces are ignored. */
+/** `path selector [| NAME]` with nothing missing: a line that can stand alone as an entry. */
+const WHOLE_ENTRY = /^[^\s|]+\s+(?:"[^"]*"|[^\s|]+)(?:\s*\|\s*[^\s|].*)?$/
+
+/**
+ * Splits on `;` and on newlines; blank pieces are ignored. vault-action splits on `;` only and reads a newline as
+ * a space, so a `;`-piece whose lines are not each a whole entry but that is one when joined (an entry wrapped
+ * over lines) stays one entry; lines that are whole entries each (which vault-action would reject) are one each.
+ */
 export function splitEntries(text: string): string[] {
-  return text
-    .split(/;|\r?\n/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
+  const out: string[] = []
+  for (const piece of text.split(';')) {
+    const lines = piece
+      .split(/\r?\n|\r/)
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+    const joined = lines.join(' ')
+    if (lines.length > 1 && !lines.every((l) => WHOLE_ENTRY.test(l)) && WHOLE_ENTRY.test(joined)) out.push(joined)
+    else out.push(...lines)
+  }
+  return out
 }
 
 export function parseSecretsSpec(text: string, input = 'secrets'): SecretEntry[] {
