@@ -165,9 +165,10 @@ describe('fault injection (bundled action, fake Vault behind a fault proxy)', ()
 
     issuerProxy.reset()
     issuerProxy.inject({ fault: { extraDelayMs: 2000 } })
-    const r = await actJwt({ requestTimeout: '250ms', retries: '1' })
-    expectFailure(r, /GitHub ID token request: no answer from 127\.0\.0\.1:\d+ within 0\.3s \(requestTimeout\)/, 5000)
-    expect(issuerProxy.requests).toHaveLength(2)
+    // the ID-token request is retried more patiently than Vault reads (at least 5 retries from 1 s), within "timeout"
+    const r = await actJwt({ requestTimeout: '250ms', retries: '1', timeout: '3s' })
+    expectFailure(r, /GitHub ID token request: (no answer from 127\.0\.0\.1:\d+ within 0\.3s \(requestTimeout\)|the overall timeout passed before 127\.0\.0\.1:\d+ answered)/, 4500)
+    expect(issuerProxy.requests.length).toBeGreaterThanOrEqual(2)
     expect(fake.requests.filter((q) => q.path.includes('/login'))).toHaveLength(1) // only the successful run's login
   })
 

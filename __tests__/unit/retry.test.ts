@@ -79,6 +79,16 @@ describe('withRetry', () => {
     expect(policy.slept).toEqual([700, 1000, 0])
   })
 
+  it('with an overall deadline, Retry-After is honoured as asked, and a wait past the deadline is not started', async () => {
+    let clock = 1_000
+    const policy = recordingPolicy(4, 0.5, { deadline: 15_000, now: () => clock, sleep: async (ms) => void ((clock += ms), policy.slept.push(ms)) })
+    const sealed = new VaultResponseError('HTTP 503: Vault is sealed', 503, ['Vault is sealed'], 12_000)
+    const { calls, result } = await run([status(429, 5_000), sealed, status(503)], policy)
+    expect(policy.slept).toEqual([5_000]) // the 12 s wait would end after the deadline: the real cause is reported
+    expect(calls).toEqual([1, 2])
+    expect(result).toBe(sealed)
+  })
+
   it('reports each retry to the caller', async () => {
     const seen: Array<[number, number]> = []
     await withRetry(
@@ -108,5 +118,7 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
     expect(parseRetryAfter('', now)).toBeUndefined()
     expect(parseRetryAfter('soon', now)).toBeUndefined()
+    // Date.parse would read these as dates (a 0 ms wait): they are not HTTP dates, so the jittered backoff applies
+    for (const lenient of ['1.5', '-1', '5, 10', '2025-01-01']) expect(parseRetryAfter(lenient, now)).toBeUndefined()
   })
 })

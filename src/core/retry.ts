@@ -8,9 +8,12 @@ export interface RetryPolicy {
   readonly attempts: number
   readonly baseDelayMs: number
   readonly maxDelayMs: number
-  /** Injected for tests: defaults are setTimeout and Math.random. */
+  /** Absolute end of the overall timeout (ms since epoch): a wait that would outlast it is not started. */
+  readonly deadline?: number
+  /** Injected for tests: defaults are setTimeout, Math.random and Date.now. */
   readonly sleep?: (ms: number) => Promise<void>
   readonly random?: () => number
+  readonly now?: () => number
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -41,18 +44,26 @@ export async function withRetry<T>(
       if (attempt >= policy.attempts || !isRetryable(err)) throw err
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
       const retryAfter = err instanceof VaultResponseError ? err.retryAfterMs : undefined
-      const delayMs = retryAfter !== undefined ? Math.min(retryAfter, policy.maxDelayMs) : random() * ceiling
+      // the server's Retry-After is honoured as asked when an overall deadline bounds it, else capped
+      const delayMs = retryAfter !== undefined ? (policy.deadline === undefined ? Math.min(retryAfter, policy.maxDelayMs) : retryAfter) : random() * ceiling
+      // a wait that would outlast the overall timeout only turns the real failure into a timeout: report it now
+      if (policy.deadline !== undefined && (policy.now ?? Date.now)() + delayMs >= policy.deadline) throw err
       onRetry?.(attempt, err, delayMs)
       await sleep(delayMs)
     }
   }
 }
 
-/** Parses a Retry-After header (delta-seconds or an HTTP date) into milliseconds from `now`. */
+/** An HTTP date as servers send it (IMF-fixdate, RFC 9110): `Wed, 01 Jan 2025 00:00:05 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/
+
+/** Parses a Retry-After header (delta-seconds or an HTTP date) into ms from `now`; anything else counts as absent. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
+  // Date.parse alone is lenient ("1.5", "-1" are dates to it): only a real HTTP date counts
+  if (!HTTP_DATE.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

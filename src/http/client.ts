@@ -72,11 +72,16 @@ export class HttpClient {
     this.now = options.now ?? Date.now
   }
 
+  /** The retry policy bounded by this client's overall deadline (also for callers that retry a whole exchange). */
+  get retryPolicy(): RetryPolicy {
+    return { ...this.options.retry, deadline: this.options.deadline, now: this.now }
+  }
+
   async request(req: HttpRequest): Promise<HttpResponse> {
     const attempts = req.retry === false ? 1 : this.options.retry.attempts
     return withRetry(
       () => this.followRedirects(req),
-      { ...this.options.retry, attempts },
+      { ...this.retryPolicy, attempts },
       (attempt, err, delayMs) => {
         this.options.log.info(`${req.what}: attempt ${attempt}/${attempts} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`)
       },

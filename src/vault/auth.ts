@@ -52,7 +52,7 @@ export async function login(o: LoginOptions): Promise<LoginResult> {
         lastJwt = req.jwt
         return vault.login(req.apiPath, req.body, false)
       },
-      vault.http.options.retry,
+      vault.http.retryPolicy,
       (attempt, err, delayMs) => o.log.info(`login attempt ${attempt} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`),
     )
     o.mask(info.clientToken)

@@ -34,7 +34,12 @@ export function connect(c: ConnectionConfig, log: Logger, deadline: number, retr
   return { http, vault: new VaultClient(http, c.url, c.namespace) }
 }
 
-/** A client for a CI platform's token endpoint: system CAs, no Vault headers, same retry and deadline. */
+/**
+ * A client for a CI platform's token endpoint: system CAs, no Vault headers, the same deadline, and more patience
+ * than for Vault (at least 5 retries from 1 s): GitHub's ID-token endpoint has bursts of 5xx lasting seconds, which
+ * @actions/core's own getIDToken (vault-action's) rides out with ~10 s of backoff.
+ */
 export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs'>, log: Logger, deadline: number): HttpClient {
-  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry: retryPolicy(c.retries), maxSockets: 4, log })
+  const retry = retryPolicy(Math.max(c.retries, 5), { baseDelayMs: 1000 })
+  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry, maxSockets: 4, log })
 }
