@@ -34,6 +34,25 @@ describe('maskPieces: what is registered with the log masker for one value', () 
     expect(maskPieces('{"a":""}')).toEqual(['{"a":""}', '{\\"a\\":\\"\\"}'])
   })
 
+  it('a string leaf that is JSON itself has its leaves masked too (e.g. a service-account key inside a secret)', () => {
+    const inner = JSON.stringify({ private_key: '-----BEGIN KEY-----\nAAAA1111\n-----END KEY-----', pw: 'hunter2' })
+    const pieces = maskPieces(JSON.stringify({ sa: inner }))
+    expect(pieces).toEqual(expect.arrayContaining([inner, 'hunter2', 'AAAA1111', '-----BEGIN KEY-----']))
+  })
+
+  it('number leaves of 4+ characters are masked as their text; short numbers and booleans are not', () => {
+    const pieces = maskPieces(JSON.stringify({ pin: 123456, port: 80, on: true, rate: 0.25 }))
+    expect(pieces).toEqual(expect.arrayContaining(['123456', '0.25']))
+    expect(pieces).not.toContain('80')
+    expect(pieces).not.toContain('true')
+  })
+
+  it('leading and trailing blanks: the value as is and trimmed (an unquoted echo prints it trimmed)', () => {
+    expect(maskPieces('  tok-abc  ')).toEqual(['  tok-abc  ', 'tok-abc'])
+    expect(maskPieces('key:\n  indented-line  \n')).toEqual(expect.arrayContaining(['  indented-line  ', 'indented-line']))
+    expect(maskPieces(' ab ')).toEqual([' ab ']) // a trimmed form under 4 characters is not added
+  })
+
   it('registers every piece once', () => {
     const pieces = maskPieces(JSON.stringify({ a: 'same', b: 'same' }))
     expect(pieces.filter((p) => p === 'same')).toHaveLength(1)
