@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { leaks, runBundle } from '../../__fixtures__/runner.js'
 import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startTogether } from '../../__fixtures__/together.js'
 import { bashRead, differing, mode, NASTY, runBundleCli, tempDir, type TempDir } from './helpers.js'
 
 let vault: VaultServer
@@ -18,7 +19,7 @@ const SECRETS = 'secret/app/db password | DB_PASSWORD\nsecret/app/db user | DB_U
 const EXPECTED = { DB_PASSWORD: NASTY.QUOTES as string, DB_USER: 'app', TLS_KEY: NASTY.MULTI as string }
 
 beforeAll(async () => {
-  ;[vault, issuer] = await Promise.all([startVaultServer(), startOidcIssuer()])
+  ;[vault, issuer] = await startTogether([startVaultServer(), startOidcIssuer()] as const)
   dir = tempDir()
   await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
   await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })

@@ -9,6 +9,7 @@ import { startFaultProxy, type Fault, type FaultProxy } from '../../__fixtures__
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { runBundle, type RunnerResult } from '../../__fixtures__/runner.js'
 import { freePort } from '../../__fixtures__/vault-server.js'
+import { startTogether } from '../../__fixtures__/together.js'
 
 const SECRET = 'pw-fault-test-1'
 const READ = /^GET \/v1\/secret\/data\/app/
@@ -20,7 +21,7 @@ let proxy: FaultProxy
 let issuerProxy: FaultProxy
 
 beforeAll(async () => {
-  ;[fake, other, issuer] = await Promise.all([startFakeVault(), startFakeVault(), startOidcIssuer()])
+  ;[fake, other, issuer] = await startTogether([startFakeVault(), startFakeVault(), startOidcIssuer()] as const)
   fake.kv2('secret', 'app', { password: SECRET })
   ;[proxy, issuerProxy] = await Promise.all([startFaultProxy(fake.url), startFaultProxy(issuer.url)])
 })

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { runBundle } from '../../__fixtures__/runner.js'
 import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startTogether } from '../../__fixtures__/together.js'
 import { enableGithubJwt, expectFailure, jwtRole, jwtsInLog, mainThenPost, tokenIsValid, tokenWithPolicies, writePolicy } from './helpers.js'
 
 const AUDIENCE = 'https://vault.test'
@@ -16,7 +17,7 @@ let vault: VaultServer
 let issuer: OidcIssuer
 
 beforeAll(async () => {
-  ;[vault, issuer] = await Promise.all([startVaultServer(), startOidcIssuer()])
+  ;[vault, issuer] = await startTogether([startVaultServer(), startOidcIssuer()] as const)
   await enableGithubJwt(vault, issuer)
   await writePolicy(vault, 'ci-read', { 'secret/data/app/*': ['read'] })
   await vault.api('POST', 'secret/data/app/db', { data: { password: SECRET, user: 'app' } })

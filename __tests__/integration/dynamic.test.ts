@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestDatabase, PG, passwordMatches, psql, type TestDatabase } from '../../__fixtures__/postgres.js'
 import { runBundle, type RunnerResult } from '../../__fixtures__/runner.js'
 import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startTogether } from '../../__fixtures__/together.js'
 import { expectSuccess, tokenIsValid, writePolicy } from './helpers.js'
 
 let vault: VaultServer
@@ -14,7 +15,7 @@ let db: TestDatabase
 const rolePrefix = `v-it${Math.random().toString(36).slice(2, 8)}-`
 
 beforeAll(async () => {
-  ;[vault, db] = await Promise.all([startVaultServer(), createTestDatabase()])
+  ;[vault, db] = await startTogether([startVaultServer(), createTestDatabase()] as const)
   await writePolicy(vault, 'dynamic', { 'database/creds/readonly': ['read'], 'pki/issue/web': ['update'] })
   await writePolicy(vault, 'lease-revoke', { 'sys/leases/revoke': ['update'] })
   await vault.api('POST', 'sys/auth/userpass', { type: 'userpass' })

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFakeVault, type FakeRequest, type FakeVault } from '../../__fixtures__/fake-vault.js'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
+import { startTogether } from '../../__fixtures__/together.js'
 import { mainThenPost } from './helpers.js'
 
 const NS = 'team-a/ci'
@@ -13,7 +14,7 @@ let fake: FakeVault
 let issuer: OidcIssuer
 
 beforeAll(async () => {
-  ;[fake, issuer] = await Promise.all([startFakeVault(), startOidcIssuer()])
+  ;[fake, issuer] = await startTogether([startFakeVault(), startOidcIssuer()] as const)
   const inNs = (req: FakeRequest) => req.headers['x-vault-namespace'] === NS
   const outside = { status: 404, body: { errors: ['no handler for route'] } }
   fake.on('POST /v1/auth/jwt/login', (req) => (inNs(req) ? { status: 200, body: { auth: { client_token: 'hvs.ns-token', policies: ['default', 'ci'], lease_duration: 600, renewable: true } } } : outside))
