@@ -13,4 +13,6 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', '__tests__/**', '__fixtures__/**'], rules: { 'no-console': 'off' } },
+  // CommonJS preloads (NODE_OPTIONS=--require) for test children
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 )

@@ -5,11 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startConnectProxy, type ConnectProxy } from '../../__fixtures__/connect-proxy.js'
 import { runBundle } from '../../__fixtures__/runner.js'
 import { selfSignedCert } from '../../__fixtures__/tls-cert.js'
 import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startTogether } from '../../__fixtures__/together.js'
 import { expectFailure, expectSuccess, mainThenPost, tokenIsValid, tokenWithPolicies, writePolicy } from './helpers.js'
 
 let vault: VaultServer
@@ -18,7 +20,7 @@ let token: string
 let ca: string
 
 beforeAll(async () => {
-  ;[vault, proxy] = await Promise.all([startVaultServer({ tls: true }), startConnectProxy()])
+  ;[vault, proxy] = await startTogether([startVaultServer({ tls: true }), startConnectProxy()] as const)
   ca = vault.caPem ?? ''
   await writePolicy(vault, 'ci-read', { 'secret/data/app/*': ['read'] })
   await vault.api('POST', 'secret/data/app/db', { data: { password: 'tls-pass' } })
@@ -82,7 +84,9 @@ describe('HTTPS_PROXY and NO_PROXY', () => {
 
   it('goes direct to a host listed in NO_PROXY', async () => {
     proxy.connects.length = 0
-    const r = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca }, env: { HTTPS_PROXY: proxy.url, NO_PROXY: `example.invalid,${hostname()}` } })
+    // going direct means resolving the machine's name: make it 127.0.0.1 whatever /etc/hosts says
+    const loopback = { NODE_OPTIONS: `--require ${fileURLToPath(new URL('../../__fixtures__/resolve-to-loopback.cjs', import.meta.url))}`, VAULT_OIDC_TEST_LOOPBACK_NAMES: hostname() }
+    const r = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca }, env: { HTTPS_PROXY: proxy.url, NO_PROXY: `example.invalid,${hostname()}`, ...loopback } })
     expectSuccess(r)
     expect(r.env).toEqual({ DB_PASSWORD: 'tls-pass' })
     expect(proxy.connects).toEqual([])
