@@ -30,9 +30,9 @@ const step = (n, s) => say(`\n${bold(`${n}.`)} ${bold(s)}`)
 const indent = (text, prefix = '    ') => text.replace(/\n$/, '').split('\n').map((l) => prefix + l).join('\n')
 
 let buildChild
-// Ctrl-C / SIGTERM: stop the build if it is running; the exit hooks of the server and runner modules stop the
+// Ctrl-C / SIGTERM / SIGHUP: stop the build if it is running; the exit hooks of the server and runner modules stop the
 // dev server (SIGKILL) and remove every temp directory.
-for (const sig of ['SIGINT', 'SIGTERM']) {
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     console.error(`\n[demo] ${sig}: stopping everything and removing temp directories`)
     buildChild?.kill('SIGTERM')

@@ -26,17 +26,44 @@ fi
 for candidate in bao vault; do
   if p=$(command -v "$candidate" 2>/dev/null); then echo "$p"; exit 0; fi
 done
-for cached in "$CACHE_ROOT/openbao-$OPENBAO_COMMIT/bao" "$CACHE_ROOT/vault-$VAULT_VERSION/vault"; do
-  if [ -x "$cached" ]; then echo "$cached"; exit 0; fi
-done
+cached_binary() {
+  local cached
+  for cached in "$CACHE_ROOT/openbao-$OPENBAO_COMMIT/bao" "$CACHE_ROOT/vault-$VAULT_VERSION/vault"; do
+    [ -x "$cached" ] || continue
+    # a truncated or corrupt file (an interrupted copy, a full disk) is rebuilt, not handed to the tests
+    if "$cached" version >/dev/null 2>&1; then echo "$cached"; return 0; fi
+    say "the cached $cached does not run; removing it and building again"
+    rm -f "$cached"
+  done
+  return 1
+}
+cached_binary && exit 0
 
 command -v go >/dev/null || { say "Go is needed to build the server (or set BAO_BIN to a bao/vault binary)"; exit 1; }
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 mkdir -p "$CACHE_ROOT"
+# one build at a time (two test runs on a cold cache would otherwise both compile for many minutes)
+exec 9>"$CACHE_ROOT/.build.lock"
+if ! flock -n 9; then
+  say "another build is running; waiting for it"
+  flock 9
+fi
+cached_binary && exit 0
+
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="$(go env GOFLAGS) -mod=mod"
 WORK=$(mktemp -d "$CACHE_ROOT/build.XXXXXX")
 ticker=
-cleanup() { [ -n "$ticker" ] && kill "$ticker" 2>/dev/null; rm -rf "$WORK"; }
+child=
+cleanup() {
+  set +e
+  if [ -n "$ticker" ]; then kill "$ticker" 2>/dev/null; fi
+  if [ -n "$child" ]; then kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; fi
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
+# an interrupted build stops its go process too (not left compiling for minutes) and still cleans up
+trap 'say "interrupted"; exit 130' INT TERM HUP
+# runs a long go command in the background so that the traps above can stop it
+run() { "$@" & child=$!; wait "$child"; local rc=$?; child=; return "$rc"; }
 cd "$WORK"
 go mod init example.invalid/serverbuild >/dev/null 2>&1
 
@@ -51,7 +78,7 @@ if go list -m -f '{{.Version}}' "github.com/openbao/openbao@$OPENBAO_COMMIT" >/d
     if [ -z "$sub" ]; then go mod edit -require="$MOD@$v"; else go mod edit -replace="$MOD$sub=$MOD$sub@$v"; fi
   done
 else
-  say "the Go module proxy does not serve OpenBao here ($(head -c 200 "$WORK/probe.err" | tr '\n' ' '))"
+  say "the Go module proxy refused OpenBao or could not be reached: $(head -c 400 "$WORK/probe.err" | tr '\n' ' ')"
   NAME=vault; MOD=github.com/hashicorp/vault; DEST="$CACHE_ROOT/vault-$VAULT_VERSION/vault"
   say "building HashiCorp Vault $VAULT_VERSION from Go modules instead (same HTTP API for everything the suite uses)"
   main_go "$MOD"
@@ -68,12 +95,12 @@ fi
 say "a cold build downloads ~1 GB of modules and compiles for 10-30 minutes on 2 cores; later runs reuse the cache"
 say "downloading modules (go mod tidy; ~400 modules on a cold cache)"
 # -e: test-only imports of dependencies may name packages the pinned sdk lacks; the server build does not need them
-go mod tidy -e >"$WORK/tidy.log" 2>&1 || { tail -20 "$WORK/tidy.log" >&2; exit 1; }
+run go mod tidy -e >"$WORK/tidy.log" 2>&1 || { tail -20 "$WORK/tidy.log" >&2; exit 1; }
 say "compiling $NAME (go build); this is the long step"
 start=$(date +%s)
 ( while sleep 30; do say "still compiling... $(( $(date +%s) - start ))s"; done ) &
 ticker=$!
-go build -trimpath -ldflags="-s -w" -o "$NAME" .
+run go build -trimpath -ldflags="-s -w" -o "$NAME" . || { say "go build failed; the module download said:"; tail -20 "$WORK/tidy.log" >&2; exit 1; }
 kill "$ticker" 2>/dev/null || true; ticker=
 "./$NAME" version >&2
 mkdir -p "$(dirname "$DEST")"

@@ -5,13 +5,15 @@
  * share it. Types: vault-dev-server.d.mts.
  */
 import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { Agent, request } from 'node:https'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p))
 
 /** Running servers → their temp home, for the exit hook. */
 const running = new Map()
@@ -27,7 +29,7 @@ function hookExit() {
     running.clear()
   }
   process.on('exit', killAll)
-  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130))
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(sig, () => process.exit(130))
 }
 
 export function serverBinary() {
@@ -74,7 +76,11 @@ export async function startVaultServer(o = {}) {
   const args = ['server', o.tls ? '-dev-tls' : '-dev', '-dev-root-token-id=root', '-dev-no-store-token', `-dev-listen-address=127.0.0.1:${port}`]
   if (certDir) args.push(`-dev-tls-cert-dir=${certDir}`)
   const env = { PATH: process.env.PATH ?? '', HOME: home }
-  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // with setpriv (util-linux) the server dies with the process that started it, even where exit hooks cannot run
+  // (Jest sandboxes `process`, so a killed test run would otherwise leave servers behind)
+  const child = SETPRIV
+    ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   running.set(child, home)
   let log = ''
   child.stdout.on('data', (d) => (log += d.toString()))
