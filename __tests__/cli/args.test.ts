@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseCliArgs } from '../../src/cli/args.js'
-import { inCliTerms } from '../../src/cli/flags.js'
 import { cli } from './helpers.js'
 
 describe('argument parser', () => {
@@ -26,14 +25,6 @@ describe('argument parser', () => {
     [['check', '--', 'ls'], '--: arguments after "--" are only for "exec" (the command is "check")'],
   ])('%j → %s', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(`input "${message.slice(0, message.indexOf(':'))}": ${message.slice(message.indexOf(':') + 2)}`)
-  })
-
-  it('rewrites the core\'s input names into flags', () => {
-    expect(inCliTerms('input "roleId": is required when "method" is approle')).toBe('--role-id: is required when "--method" is approle')
-    expect(inCliTerms('give "caCertificate"; "tlsSkipVerify: true" only for tests; read "secret/data/app"')).toBe('give "--ca-certificate"; "--tls-skip-verify: true" only for tests; read "secret/data/app"')
-    // secret keys and selectors that happen to share an input's name stay as written
-    expect(inCliTerms('secrets entry 1 ("secret/app password"): no value for "password" (keys there: roleId)')).toBe('secrets entry 1 ("secret/app password"): no value for "password" (keys there: roleId)')
-    expect(inCliTerms('secrets entry 2 ("kv/x roleId"): the selector "roleId" failed')).toBe('secrets entry 2 ("kv/x roleId"): the selector "roleId" failed')
   })
 })
 

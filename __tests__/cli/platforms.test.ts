@@ -3,11 +3,14 @@
  * fake Vault: the right token source is chosen (the JWT Vault receives is that platform's), the audience is passed,
  * the sink content is exact and reads back to the original values, files are 0600, and no value is printed.
  */
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { leaks } from '../../__fixtures__/runner.js'
 import { formatVariables } from '../../src/platforms/formats.js'
 import { bashRead, cli, differing, mode, NASTY, pythonDotenv, tempDir, useLoopback, type CliRun } from './helpers.js'
+import { selfSignedCert } from '../../__fixtures__/tls-cert.js'
 
 const VAULT_TOKEN = 'hvs.fake-client-token'
 const SECRET_ARGS = ['--role', 'ci', '--secrets', 'secret/app *']
@@ -265,6 +268,26 @@ describe('generic sources', () => {
     const sent = loop.vault.requests.slice(before)
     expect(sent.filter((r) => r.path === '/v1/sys/leases/revoke').map((r) => [r.body, r.headers['x-vault-token']])).toEqual([[{ lease_id: 'database/creds/ro/exec1', sync: true }, 'hvs.user-token']])
     expect(sent.map((r) => r.path)).not.toContain('/v1/auth/token/revoke-self')
+  })
+})
+
+describe('messages in the CLI\'s terms', () => {
+  it('names inputs as flags, and leaves a secret key that shares an input\'s name as it is', async () => {
+    const missing = await cli(['--secrets', 'secret/app password', '--output', loop.dir.file('m.sh')], { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.user-token' })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('secrets entry 1 ("secret/app password"): no value for "password" (keys there: QUOTES,')
+
+    const cert = selfSignedCert()
+    const server = createHttpsServer({ cert: cert.cert, key: cert.key }, (_req, res) => res.end('{}'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const untrusted = await cli(['--secrets', 'secret/app QUOTES', '--output', loop.dir.file('u.sh'), '--retries', '0'], { VAULT_ADDR: url, VAULT_TOKEN: 'hvs.user-token' })
+      expect(untrusted.code).toBe(1)
+      expect(untrusted.stderr).toContain('Give the server\'s CA in "--ca-certificate" (or VAULT_CACERT for the CLI); "--tls-skip-verify: true" only for tests')
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 })
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
     .sign(privateKey)
 })
 
-const ctx = (vaultMessage: string, status = 400): JwtFailureContext => ({ vaultMessage, status, role: 'deploy', mount: 'jwt', audienceInput: 'jwtGithubAudience', roleInput: 'role', pathInput: 'path' })
+const ctx = (vaultMessage: string, status = 400): JwtFailureContext => ({ vaultMessage, status, role: 'deploy', mount: 'jwt' })
 
 /** Vault's error strings for a JWT login (reference vault-api.md §5) and the hint each must produce. */
 const CASES: Array<[string, number, string]> = [

@@ -92,18 +92,3 @@ export const FLAG_FOR_INPUT: ReadonlyMap<string, string> = new Map([
   ['exportEnv', '--output'],
   ['check', 'check'],
 ])
-
-/** Lower-case input names that are rewritten too (inside quotes they are unambiguous in our messages). */
-const PLAIN_INPUTS = new Set(['url', 'secrets', 'method', 'role', 'path', 'token', 'namespace', 'pki', 'username', 'password', 'timeout', 'retries', 'concurrency'])
-
-/**
- * Rewrites quoted action input names in a message (`input "roleId": …`, `"tlsSkipVerify"`) into CLI flags; a quoted
- * secret key or selector ("no value for "password"", "the selector "token" failed") is left as it is.
- */
-export function inCliTerms(message: string): string {
-  const flag = (name: string): string | undefined => (/[A-Z]/.test(name) || PLAIN_INPUTS.has(name) ? FLAG_FOR_INPUT.get(name) : undefined)
-  return message.replace(/^input "([^"]+)": /, (_m, name: string) => `${FLAG_FOR_INPUT.get(name) ?? name}: `).replace(/(?<!no value for |the selector |expand )"([A-Za-z]+)(?=["\s:])/g, (m, name: string) => {
-    const f = flag(name)
-    return f === undefined ? m : `"${f}`
-  })
-}

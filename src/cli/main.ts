@@ -10,8 +10,9 @@ import { dirname, join } from 'node:path'
 import type { Config } from '../config/types.js'
 import { checkReport, runCheck } from '../core/check.js'
 import { errorMessage, InputError, VaultOidcError } from '../core/errors.js'
+import { inputName, nameInputs } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
-import { revokeAll } from '../core/revoke.js'
+import { revokeAll, type RevokeRequest } from '../core/revoke.js'
 import { runMain, type CleanupState } from '../core/run.js'
 import type { HttpClient } from '../http/client.js'
 import { PLATFORM_TITLES } from '../platforms/detect.js'
@@ -24,7 +25,7 @@ import { connect, platformHttp } from '../vault/connect.js'
 import { describeClaims, safeClaims } from '../vault/jwt-diagnostics.js'
 import { parseCliArgs } from './args.js'
 import { readCliConfig, type CliIo, type CliOptions, type Origins } from './config.js'
-import { inCliTerms } from './flags.js'
+import { FLAG_FOR_INPUT } from './flags.js'
 import { helpText } from './help.js'
 import { chooseMasker, exportSink } from './sinks.js'
 import { chooseTokenSource } from './sources.js'
@@ -36,7 +37,6 @@ export interface CliContext extends CliIo {
   readonly version: string
 }
 
-const INPUT_NAMES = { role: '--role', path: '--path', audience: '--audience', roleId: '--role-id', secretId: '--secret-id', username: '--username', password: '--password' }
 
 export function stderrLogger(write: (text: string) => void, debug: () => boolean): Logger {
   return {
@@ -49,6 +49,8 @@ export function stderrLogger(write: (text: string) => void, debug: () => boolean
 }
 
 export async function runCli(ctx: CliContext): Promise<number> {
+  // every message names inputs as this CLI's flags ("--role-id", not "roleId")
+  nameInputs((input) => FLAG_FOR_INPUT.get(input) ?? input)
   let debug = false
   let log = stderrLogger(ctx.stderr, () => debug)
   const origins: Origins = new Map()
@@ -114,7 +116,7 @@ async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliC
 }
 
 async function check(r: Run): Promise<number> {
-  const report = await runCheck({ config: r.config, vault: r.vault, sink: new CollectingSink(r.masker), log: r.log, inputNames: INPUT_NAMES, ...(r.source ? { tokenSource: r.source } : {}) })
+  const report = await runCheck({ config: r.config, vault: r.vault, sink: new CollectingSink(r.masker), log: r.log, ...(r.source ? { tokenSource: r.source } : {}) })
   r.ctx.stdout(`${checkReport(report)}\n`)
   const bad = report.paths.filter((p) => p.status !== 'ok').length
   if (bad > 0) r.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
@@ -131,7 +133,7 @@ async function exportOrExec(r: Run): Promise<number> {
   let keep = false
   let exported = false
   try {
-    const result = await runMain({ config, vault, sink, log, cleanup, inputNames: INPUT_NAMES, ...(r.source ? { tokenSource: r.source } : {}) })
+    const result = await runMain({ config, vault, sink, log, cleanup, ...(r.source ? { tokenSource: r.source } : {}) })
     exported = !exec
     if (!exec) {
       if (config.exportToken) keep = true
@@ -144,18 +146,24 @@ async function exportOrExec(r: Run): Promise<number> {
     const vars = (sink as CollectingSink).variables()
     return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
   } finally {
-    // a token we own is revoked when we are done with it (always after exec or a failure); --no-revoke-token keeps it.
-    // With the user's own token, only the leases go: after exec, or when nothing was exported.
-    const request =
-      owned.token !== undefined ? (keep ? undefined : { token: owned.token, leaseToken: owned.token, leases: owned.leases })
-      : owned.leases.length > 0 && !exported ? { token: undefined, leaseToken: vault.token, leases: owned.leases }
-      : undefined
-    if (request && config.revokeToken) {
+    const request = config.revokeToken ? cleanupRequest(owned, keep, exported, vault.token) : undefined
+    if (request) {
       const report = await revokeAll(vault, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
       if (report.summary) log.info(report.summary)
     }
   }
+}
+
+/**
+ * What to revoke when export/exec is done: a token we own, with its leases (always after exec or a failure, unless
+ * kept for exported leases or --export-token); with the user's own token only its leases, and only when nothing was
+ * exported (after exec, or after a failure).
+ */
+function cleanupRequest(owned: { token?: string; leases: string[] }, keep: boolean, exported: boolean, userToken: string | undefined): RevokeRequest | undefined {
+  if (owned.token !== undefined) return keep ? undefined : { token: owned.token, leaseToken: owned.token, leases: owned.leases }
+  if (owned.leases.length > 0 && !exported) return { token: undefined, leaseToken: userToken, leases: owned.leases }
+  return undefined
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const
@@ -179,14 +187,12 @@ function runChild(argv: readonly string[], env: NodeJS.ProcessEnv, log: Logger):
   })
 }
 
+/** An input error names the flag, and where its value came from ("--url (from $VAULT_ADDR): …"). */
 function describeError(err: unknown, origins: Origins): string {
-  let message = inCliTerms(errorMessage(err))
-  if (err instanceof InputError) {
-    const flag = /^(--[a-z0-9-]+):/.exec(message)?.[1]
-    const origin = flag ? origins.get(flag.slice(2)) : undefined
-    if (origin && origin !== flag) message = message.replace(/^(--[a-z0-9-]+):/, `$1 (from ${origin.startsWith('--') ? origin : `$${origin}`}):`)
-  }
-  return message
+  if (!(err instanceof InputError)) return errorMessage(err)
+  const flag = inputName(err.input)
+  const origin = flag.startsWith('--') ? origins.get(flag.slice(2)) : undefined
+  return `${flag}${origin && origin !== flag ? ` (from ${origin.startsWith('--') ? origin : `$${origin}`})` : ''}: ${err.detail}`
 }
 
 /** The package's version, from the package.json next to dist/ (or the source tree). */

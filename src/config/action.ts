@@ -3,6 +3,7 @@
  * `get` returns the raw input ('' when unset); only the entry point passes @actions/core's getInput.
  */
 import { InputError } from '../core/errors.js'
+import { inputName } from '../core/input-names.js'
 import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'
 import { BUILTIN_METHODS } from '../vault/auth.js'
@@ -18,7 +19,7 @@ export function readActionConfig(get: InputReader): Config {
   const connection = readConnection(get)
   const secretsText = get('secrets')
   const pkiText = get('pki')
-  if (secretsText.trim() !== '' && pkiText.trim() !== '') throw new InputError('pki', 'cannot be combined with "secrets" (as in vault-action): use two steps')
+  if (secretsText.trim() !== '' && pkiText.trim() !== '') throw new InputError('pki', `cannot be combined with "${inputName('secrets')}" (as in vault-action): use two steps`)
   return {
     ...connection,
     secrets: parseSecretsSpec(secretsText, 'secrets'),
@@ -38,7 +39,7 @@ function readAuth(get: InputReader): AuthConfig {
   const method = (optional(get('method')) ?? 'token').toLowerCase()
   const authPayload = parseJsonObject(get('authPayload'), 'authPayload')
   if (!(BUILTIN_METHODS as readonly string[]).includes(method) && !authPayload) {
-    throw new InputError('method', `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "authPayload"`)
+    throw new InputError('method', `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "${inputName('authPayload')}"`)
   }
   const path = (optional(get('path')) ?? method).replace(/^\/+|\/+$/g, '')
   const jwtTtl = parseIntInRange(get('jwtTtl'), 'jwtTtl', 3600, 1, 31_536_000)

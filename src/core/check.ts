@@ -20,7 +20,7 @@ export interface CheckReport {
 
 export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
   const { config, vault, log } = d
-  const auth = await login({ vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s), ...(d.inputNames ? { inputNames: d.inputNames } : {}) })
+  const auth = await login({ vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s) })
   vault.token = auth.token
   if (auth.loggedIn && config.revokeToken) d.cleanup?.saveToken(auth.token)
   try {

@@ -14,7 +14,7 @@ export class InputError extends VaultOidcError {
   override readonly name = 'InputError'
   constructor(
     readonly input: string,
-    detail: string,
+    readonly detail: string,
   ) {
     super(`input "${input}": ${detail}`)
   }

@@ -5,7 +5,7 @@
 import type { Config } from '../config/types.js'
 import type { SecretSink } from '../platforms/types.js'
 import type { TokenSource } from '../token-sources/types.js'
-import { login, type LoginOptions } from '../vault/auth.js'
+import { login } from '../vault/auth.js'
 import type { VaultClient } from '../vault/client.js'
 import { VaultOidcError } from './errors.js'
 import { fetchSecrets } from './fetch.js'
@@ -28,7 +28,6 @@ export interface RunDeps {
   readonly log: Logger
   readonly tokenSource?: TokenSource
   readonly cleanup: CleanupState
-  readonly inputNames?: LoginOptions['inputNames']
 }
 
 export interface Export {
@@ -55,7 +54,6 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
     ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}),
     log,
     mask: (s) => sink.mask(s),
-    ...(d.inputNames ? { inputNames: d.inputNames } : {}),
   })
   vault.token = auth.token
   if (auth.loggedIn && config.revokeToken) d.cleanup.saveToken(auth.token)

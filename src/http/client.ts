@@ -6,6 +6,7 @@
 import * as http from 'node:http'
 import type * as https from 'node:https'
 import { DeadlineError, NetworkError, VaultResponseError } from '../core/errors.js'
+import { inputName } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js'
 import { defaultProxyFor, proxyAuthorization, proxyError, proxyTlsName } from './proxy.js'
@@ -68,13 +69,12 @@ export class HttpClient {
   /** Requests sent (including retries), for the benchmark and the tests. */
   requestCount = 0
 
+  /** The retry policy bounded by this client's overall deadline (also for callers that retry a whole exchange). */
+  readonly retryPolicy: RetryPolicy
+
   constructor(readonly options: HttpClientOptions) {
     this.now = options.now ?? Date.now
-  }
-
-  /** The retry policy bounded by this client's overall deadline (also for callers that retry a whole exchange). */
-  get retryPolicy(): RetryPolicy {
-    return { ...this.options.retry, deadline: this.options.deadline, now: this.now }
+    this.retryPolicy = { ...options.retry, deadline: options.deadline, now: this.now }
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -107,7 +107,7 @@ export class HttpClient {
         throw new NetworkError(
           `${req.what}: ${url.host} redirected (${res.status}) to another host, ${target.host}; ` +
             `the request was not followed${carriesToken ? ' so that the Vault token is never sent to another host' : ''}. ` +
-            'Point "url" at the active Vault node or at a load balancer that forwards requests.',
+            `Point "${inputName('url')}" at the active Vault node or at a load balancer that forwards requests.`,
           'EREDIRECT',
           true,
         )
@@ -191,7 +191,7 @@ export class HttpClient {
         })
       })
       const timer = setTimeout(() => {
-        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (requestTimeout)`, 'ETIMEDOUT'))
+        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${inputName('requestTimeout')})`, 'ETIMEDOUT'))
       }, timeoutMs)
       request.on('error', (err) => {
         clearTimeout(timer)
@@ -208,7 +208,7 @@ export class HttpClient {
   }
 
   private deadlineError(req: HttpRequest, url: URL): DeadlineError {
-    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "timeout" or check that ${url.host} is reachable`)
+    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "${inputName('timeout')}" or check that ${url.host} is reachable`)
   }
 
   private networkError(req: HttpRequest, url: URL, err: Error & { code?: string }): NetworkError {
@@ -216,12 +216,12 @@ export class HttpClient {
     const tlsCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']
     if (tlsCodes.includes(code)) {
       return new NetworkError(
-        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "caCertificate" (or VAULT_CACERT for the CLI); "tlsSkipVerify: true" only for tests`,
+        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "${inputName('caCertificate')}" (or VAULT_CACERT for the CLI); "${inputName('tlsSkipVerify')}: true" only for tests`,
         code,
         true,
       )
     }
-    const hint = code === 'ECONNREFUSED' ? ' (is Vault running and is "url" right?)' : code === 'ENOTFOUND' ? ' (is the host name in "url" right?)' : ''
+    const hint = code === 'ECONNREFUSED' ? ` (is Vault running and is "${inputName('url')}" right?)` : code === 'ENOTFOUND' ? ` (is the host name in "${inputName('url')}" right?)` : ''
     return new NetworkError(`${req.what}: cannot reach ${url.host}: ${code}${hint}`, code)
   }
 

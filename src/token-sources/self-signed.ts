@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { InputError } from '../core/errors.js'
+import { inputName } from '../core/input-names.js'
 import type { TokenSource } from './types.js'
 
 /**
@@ -12,7 +13,7 @@ export function selfSignedJwtSource(pem: string, password: string | undefined, t
   try {
     key = createPrivateKey(password ? { key: pem, passphrase: password } : { key: pem })
   } catch (err) {
-    throw new InputError('jwtPrivateKey', `is not a usable PEM private key${password ? ' (or "jwtKeyPassword" is wrong)' : ''}: ${(err as Error).message}`)
+    throw new InputError('jwtPrivateKey', `is not a usable PEM private key${password ? ` (or "${inputName('jwtKeyPassword')}" is wrong)` : ''}: ${(err as Error).message}`)
   }
   return {
     description: 'self-signed JWT (jwtPrivateKey)',

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import type { AuthConfig } from '../config/types.js'
 import { InputError, NetworkError, VaultOidcError, VaultResponseError } from '../core/errors.js'
+import { inputName } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import { withRetry } from '../core/retry.js'
 import type { TokenSource } from '../token-sources/types.js'
@@ -26,7 +27,6 @@ export interface LoginOptions {
   /** Called with every secret the login handles (JWTs, secret ids, the Vault token) before it can be logged. */
   readonly mask: (secret: string) => void
   /** Names of the inputs, so messages point at what the user writes (action: camelCase; CLI: --flags). */
-  readonly inputNames?: Partial<Record<'role' | 'path' | 'audience' | 'roleId' | 'secretId' | 'username' | 'password', string>>
 }
 
 interface LoginRequest {
@@ -38,12 +38,11 @@ interface LoginRequest {
 export async function login(o: LoginOptions): Promise<LoginResult> {
   const { auth, vault } = o
   if (auth.method === 'token') {
-    if (!auth.token) throw new InputError('token', 'is required when "method" is token (or choose another method)')
+    if (!auth.token) throw new InputError('token', `is required when "${inputName('method')}" is token (or choose another method)`)
     o.mask(auth.token)
     return { token: auth.token, loggedIn: false }
   }
   const build = await requestBuilder(o)
-  const names = { role: 'role', path: 'path', audience: 'jwtGithubAudience', roleId: 'roleId', secretId: 'secretId', username: 'username', password: 'password', ...o.inputNames }
   let lastJwt: string | undefined
   try {
     const info = await withRetry(
@@ -64,20 +63,20 @@ export async function login(o: LoginOptions): Promise<LoginResult> {
     if (auth.method === 'jwt' || auth.method === 'oidc' || auth.method === 'kubernetes') {
       throw new VaultOidcError(
         explainJwtFailure(
-          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path, audienceInput: names.audience, roleInput: names.role, pathInput: names.path },
+          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path },
           auth.method === 'kubernetes' ? undefined : lastJwt,
         ),
       )
     }
-    throw new VaultOidcError(`Vault rejected the ${auth.method} login at auth/${auth.path} (HTTP ${err.status}): ${said}\nHint: ${loginHint(auth, said, names)}`)
+    throw new VaultOidcError(`Vault rejected the ${auth.method} login at auth/${auth.path} (HTTP ${err.status}): ${said}\nHint: ${loginHint(auth, said)}`)
   }
 }
 
-function loginHint(auth: AuthConfig, said: string, names: Record<string, string>): string {
-  if (/no handler for route|route entry not found/.test(said)) return `nothing is mounted at auth/${auth.path}: set "${names.path}" to the auth mount's path (and "namespace" if it lives in one).`
-  if (auth.method === 'approle') return `check "${names.roleId}" and "${names.secretId}" (a secret_id expires and may be single-use).`
-  if (auth.method === 'userpass' || auth.method === 'ldap') return `check "${names.username}" and "${names.password}".`
-  if (auth.method === 'cert') return 'check that the client certificate ("clientCertificate"/"clientKey") is trusted by a cert role on this mount.'
+function loginHint(auth: AuthConfig, said: string): string {
+  if (/no handler for route|route entry not found/.test(said)) return `nothing is mounted at auth/${auth.path}: set "${inputName('path')}" to the auth mount's path (and "${inputName('namespace')}" if it lives in one).`
+  if (auth.method === 'approle') return `check "${inputName('roleId')}" and "${inputName('secretId')}" (a secret_id expires and may be single-use).`
+  if (auth.method === 'userpass' || auth.method === 'ldap') return `check "${inputName('username')}" and "${inputName('password')}".`
+  if (auth.method === 'cert') return `check that the client certificate ("${inputName('clientCertificate')}"/"${inputName('clientKey')}") is trusted by a cert role on this mount.`
   return 'check the credentials for this method and the mount path.'
 }
 
@@ -89,21 +88,21 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
   if (payload && (auth.method === 'cert' || auth.method === 'oidc')) return async () => ({ apiPath: loginPath, body: payload })
   switch (auth.method) {
     case 'approle': {
-      if (!auth.roleId) throw new InputError('roleId', 'is required when "method" is approle')
+      if (!auth.roleId) throw new InputError('roleId', `is required when "${inputName('method')}" is approle`)
       const secretId = auth.wrappedSecretId ? await unwrapSecretId(o) : auth.secretId
       if (secretId) o.mask(secretId)
       const body = { role_id: auth.roleId, ...(secretId ? { secret_id: secretId } : {}) }
       return async () => ({ apiPath: loginPath, body })
     }
     case 'github': {
-      if (!auth.githubToken) throw new InputError('githubToken', 'is required when "method" is github')
+      if (!auth.githubToken) throw new InputError('githubToken', `is required when "${inputName('method')}" is github`)
       o.mask(auth.githubToken)
       return async () => ({ apiPath: loginPath, body: { token: auth.githubToken } })
     }
     case 'userpass':
     case 'ldap': {
-      if (!auth.username) throw new InputError('username', `is required when "method" is ${auth.method}`)
-      if (!auth.password) throw new InputError('password', `is required when "method" is ${auth.method}`)
+      if (!auth.username) throw new InputError('username', `is required when "${inputName('method')}" is ${auth.method}`)
+      if (!auth.password) throw new InputError('password', `is required when "${inputName('method')}" is ${auth.method}`)
       o.mask(auth.password)
       return async () => ({ apiPath: `${loginPath}/${encodeURIComponent(auth.username ?? '')}`, body: { password: auth.password } })
     }
@@ -124,7 +123,7 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
     case 'jwt':
     case 'oidc': {
       const source = o.tokenSource
-      if (!source) throw new VaultOidcError('no source for the JWT: give "jwtPrivateKey", or run where the CI provides an OIDC token')
+      if (!source) throw new VaultOidcError(`no source for the JWT: give "${inputName('jwtPrivateKey')}", or run where the CI provides an OIDC token`)
       return async () => {
         let jwt: string
         try {
@@ -140,7 +139,7 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
     }
     default: {
       if (!auth.authPayload) {
-        throw new InputError('method', `"${auth.method}" is not a built-in method (${BUILTIN_METHODS.join(', ')}); give its login body in "authPayload"`)
+        throw new InputError('method', `"${auth.method}" is not a built-in method (${BUILTIN_METHODS.join(', ')}); give its login body in "${inputName('authPayload')}"`)
       }
       const body = auth.authPayload
       return async () => ({ apiPath: loginPath, body })
