@@ -174,8 +174,25 @@ describe('Buildkite', () => {
       const run = await cli([...SECRET_ARGS, '--output', bk.file('v.json')], { BUILDKITE: 'true', VAULT_ADDR: loop.vault.url, PATH: `${bk.path}:${process.env.PATH}` })
       expect(run.code).toBe(0)
       expect(run.stderr.match(/NOT redacted/g)).toHaveLength(1)
-      expect(run.stderr).toContain(`"buildkite-agent redactor add" failed (exit 3): No help topic for 'redactor'`)
+      expect(run.stderr).toContain('"buildkite-agent redactor add" failed (exit 3): this agent has no such command: the values are NOT redacted')
       expect(differing(JSON.parse(readFileSync(bk.file('v.json'), 'utf8')) as Record<string, string>, NASTY)).toEqual([])
+    } finally {
+      bk.remove()
+    }
+  })
+
+  it('a redactor that fails echoing its input: the warning quotes the agent, never a value', async () => {
+    const bk = tempDir()
+    try {
+      const token = await jwt()
+      writeFileSync(bk.file('token'), token)
+      bk.fakeExecutable('buildkite-agent', `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; *) echo "invalid input: $(head -c 60 ${JSON.stringify(bk.file('buildkite-agent.stdin'))})" >&2; exit 1;; esac`)
+      const run = await cli(['--secrets', 'secret/app EQUALS | E', '--output', bk.file('w.json')], { BUILDKITE: 'true', VAULT_ADDR: loop.vault.url, PATH: `${bk.path}:${process.env.PATH}` })
+      expect(run.code).toBe(0)
+      expect(run.stderr).toContain('"buildkite-agent redactor add" failed (exit 1): the values are NOT redacted')
+      expect(run.stderr).not.toContain('invalid input')
+      expect(run.stderr).not.toContain(token.slice(0, 30))
+      expectNothingPrinted(run, token)
     } finally {
       bk.remove()
     }

@@ -4,7 +4,7 @@
  * An agent without the redactor gets a one-line note; the values are then written anyway, unredacted.
  */
 import type { Logger } from '../core/log.js'
-import { findExecutable, quoteStderr, runCommand } from '../token-sources/command.js'
+import { findExecutable, runCommand } from '../token-sources/command.js'
 import type { Masker } from './file.js'
 
 export function buildkiteRedactor(env: NodeJS.ProcessEnv, log: Logger): Masker & { readonly redacted: () => number } {
@@ -25,7 +25,11 @@ export function buildkiteRedactor(env: NodeJS.ProcessEnv, log: Logger): Masker &
       if (!agent) return unsupported('buildkite-agent is not on PATH')
       const input = JSON.stringify(Object.fromEntries(values.map((v, i) => [`vault-oidc-${i + 1}`, v])))
       const result = await runCommand(agent, ['redactor', 'add', '--format', 'json'], { env, input }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }))
-      if (result.code !== 0) return unsupported(`"buildkite-agent redactor add" failed (exit ${result.code})${quoteStderr(result.stderr)}`)
+      if (result.code !== 0) {
+        // the agent's own complaint may echo its input (our values, perhaps cut short): name the cause, never quote it
+        const missing = /no help topic|unknown (command|subcommand)|flag provided but not defined/i.test(result.stderr)
+        return unsupported(`"buildkite-agent redactor add" failed (exit ${result.code})${missing ? ': this agent has no such command' : ''}`)
+      }
       redacted += values.length
       log.debug(`registered ${values.length} value(s) with the Buildkite redactor`)
     },
