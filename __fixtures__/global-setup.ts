@@ -8,6 +8,6 @@ import { resolve } from 'node:path'
 export default function globalSetup(): void {
   if (process.env.VAULT_TEST_SERVER_BIN) return
   const script = resolve(process.cwd(), 'scripts', 'vault-server.sh')
-  const bin = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const bin = execFileSync('bash', [script, 'vault'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   process.env.VAULT_TEST_SERVER_BIN = bin
 }

@@ -59,7 +59,7 @@ async function nodeStartMs(runs = 15) {
 
 async function main() {
   if (!(await stat(join(DIST, 'main.cjs')).catch(() => undefined))) throw new Error('dist/main.cjs is missing: run `npm run build` first')
-  const binary = process.env.VAULT_TEST_SERVER_BIN ?? execFileSync('bash', [join(ROOT, 'scripts', 'vault-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const binary = process.env.VAULT_TEST_SERVER_BIN ?? execFileSync('bash', [join(ROOT, 'scripts', 'vault-server.sh'), 'vault'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
   const work = await mkdtemp(join(tmpdir(), 'vault-oidc-bench-'))
   const cleanup = []
   try {

@@ -42,7 +42,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 async function findServer() {
   return new Promise((resolvePath, reject) => {
-    buildChild = spawn('bash', [join(root, 'scripts', 'vault-server.sh')], { stdio: ['ignore', 'pipe', 'inherit'] })
+    buildChild = spawn('bash', [join(root, 'scripts', 'vault-server.sh'), 'vault'], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     buildChild.stdout.on('data', (d) => (out += d))
     buildChild.once('error', reject)
