@@ -8,6 +8,7 @@ import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'
 import { BUILTIN_METHODS } from '../vault/auth.js'
 import { readConnection, withValue, type InputReader } from './connection.js'
+import { trimBoth } from '../core/trim.js'
 import { optional, parseBool, parseEncoding, parseIntInRange, parseJsonObject, parsePem } from './parse.js'
 import type { AuthConfig, Config } from './types.js'
 
@@ -41,7 +42,7 @@ function readAuth(get: InputReader): AuthConfig {
   if (!(BUILTIN_METHODS as readonly string[]).includes(method) && !authPayload) {
     throw new InputError('method', `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "${inputName('authPayload')}"`)
   }
-  const path = (optional(get('path')) ?? method).replace(/^\/+|\/+$/g, '')
+  const path = trimBoth(optional(get('path')) ?? method, '/')
   const jwtTtl = parseIntInRange(get('jwtTtl'), 'jwtTtl', 3600, 1, 31_536_000)
   return {
     method,

@@ -3,7 +3,7 @@
  * and post steps. Kept apart from the secrets syntax so the post bundle does not load the JSONata parser.
  */
 import { InputError } from '../core/errors.js'
-import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseUrl } from './parse.js'
+import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseServerUrl } from './parse.js'
 import type { Config, TlsConfig } from './types.js'
 
 export type InputReader = (name: string) => string
@@ -18,7 +18,7 @@ export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHea
   }
   if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(tls.cert ? 'clientKey' : 'clientCertificate', 'is required together with the other half of the client certificate pair')
   return {
-    url: parseUrl(get('url'), 'url'),
+    url: parseServerUrl(get('url'), 'url'),
     ...withValue('namespace', optional(get('namespace'))),
     extraHeaders: parseHeaders(get('extraHeaders'), 'extraHeaders'),
     tls,

@@ -1,5 +1,6 @@
 /** Small validated parsers for input values, shared by the action and the CLI. Every error names the input. */
 import { InputError } from '../core/errors.js'
+import { trimTrailing } from '../core/trim.js'
 import type { EncodingType } from './types.js'
 
 export function parseBool(raw: string, input: string, fallback: boolean): boolean {
@@ -42,8 +43,22 @@ export function parseUrl(raw: string, input: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(input, `must start with https:// or http://, got "${url.protocol}"`)
   if (url.username || url.password) throw new InputError(input, 'must not contain credentials')
-  return v.replace(/\/+$/, '')
+  return trimTrailing(v, '/')
 }
+
+/** The server's address, which the API path (`/v1/...`) is appended to: no query or fragment, where it would land. */
+export function parseServerUrl(raw: string, input: string): string {
+  const v = parseUrl(raw, input)
+  if (v.includes('?')) throw new InputError(input, 'must not contain a query ("?..."): give the server address only, e.g. https://vault.example.com:8200')
+  if (v.includes('#')) throw new InputError(input, 'must not contain a fragment ("#..."): give the server address only, e.g. https://vault.example.com:8200')
+  return v
+}
+
+/**
+ * Headers that decide how a request is framed or routed. Set by hand they break every exchange (a GET that
+ * announces a body waits for it until the deadline) or send it elsewhere; the HTTP client sets them itself.
+ */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection'])
 
 /**
  * extraHeaders: one `Name: value` per line; names are lower-cased, repeated names are joined with ", "
@@ -57,6 +72,7 @@ export function parseHeaders(raw: string, input: string): Record<string, string>
     if (sep <= 0) throw new InputError(input, `line ${i + 1} is not "Name: value"`)
     const name = line.slice(0, sep).trim().toLowerCase()
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw new InputError(input, `line ${i + 1}: "${name}" is not a valid header name`)
+    if (FRAMING_HEADERS.has(name)) throw new InputError(input, `line ${i + 1}: "${line.slice(0, sep).trim()}" cannot be set here: it controls how requests are framed or routed, and the HTTP client sets it itself. Remove that line`)
     const value = line.slice(sep + 1).trim()
     if (/[\r\n\0]/.test(value)) throw new InputError(input, `line ${i + 1}: header values cannot contain control characters`)
     out[name] = name in out ? `${out[name]}, ${value}` : value

@@ -60,6 +60,16 @@ export interface HttpResponse {
 const SENSITIVE_HEADERS = ['x-vault-token', 'authorization']
 const MAX_REDIRECTS = 3
 
+/**
+ * The largest response body accepted (32 MiB). Vault's answers are small: a KV secret of 1000 keys is ~40 KiB, and
+ * Vault's own default request size limit is 32 MiB. A body over it (by Content-Length, or counted while it streams
+ * in) is refused without buffering more, and not retried: an endless or giant body must not exhaust memory.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+/** How many of Vault's error messages, and how many characters of each, an error message or a hint uses. */
+export const MAX_VAULT_ERRORS = 20
+export const MAX_VAULT_ERROR_CHARS = 500
+
 export { defaultProxyFor }
 
 export class HttpClient {
@@ -162,42 +172,48 @@ export class HttpClient {
       requestOptions.headers = { ...requestOptions.headers, 'proxy-authorization': proxyAuthorization(proxy) }
     }
     return new Promise<HttpResponse>((resolve, reject) => {
+      let settled = false
+      /** The first outcome wins; later events of the same exchange (close, aborted, error) change nothing. */
+      const settle = (outcome: HttpResponse | Error): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        if (outcome instanceof Error) {
+          request.destroy()
+          reject(outcome)
+        } else resolve(outcome)
+      }
+      let timedOut: Error | undefined
       const request = (secure ? secure.httpsRequest : http.request)(requestOptions, (res) => {
+        const cutShort = (): Error => timedOut ?? new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET')
+        const declared = Number(headerValue(res.headers['content-length']) ?? NaN)
+        if (declared > MAX_RESPONSE_BYTES) return settle(this.tooLarge(req, url, `announced ${declared} bytes`))
         const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('error', (err) => reject(this.networkError(req, url, err)))
-        res.on('aborted', () => reject(new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET')))
+        let received = 0
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length
+          if (received > MAX_RESPONSE_BYTES) return settle(this.tooLarge(req, url, 'sent more'))
+          chunks.push(chunk)
+        })
+        res.on('error', (err) => settle(timedOut ?? this.networkError(req, url, err)))
+        res.on('aborted', () => settle(cutShort()))
         res.on('end', () => {
-          clearTimeout(timer)
-          if (!res.complete) {
-            reject(new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET'))
-            return
+          if (!res.complete) return settle(cutShort())
+          try {
+            settle({ status: res.statusCode ?? 0, headers: res.headers, body: this.parseBody(req, url, res.statusCode ?? 0, Buffer.concat(chunks)) })
+          } catch (err) {
+            settle(err instanceof Error ? err : new NetworkError(`${req.what}: unreadable answer from ${url.host}`, 'EBADBODY', true))
           }
-          const text = Buffer.concat(chunks).toString('utf8')
-          let body: unknown
-          if (text.trim() !== '') {
-            try {
-              body = JSON.parse(text)
-            } catch {
-              const status = res.statusCode ?? 0
-              if (status < 400) {
-                reject(new NetworkError(`${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`, 'EBADJSON'))
-                return
-              }
-              body = undefined
-            }
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
         })
       })
       const timer = setTimeout(() => {
-        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${inputName('requestTimeout')})`, 'ETIMEDOUT'))
+        timedOut = deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${inputName('requestTimeout')})`, 'ETIMEDOUT')
+        settle(timedOut)
       }, timeoutMs)
       request.on('error', (err) => {
-        clearTimeout(timer)
-        if (err instanceof NetworkError || err instanceof DeadlineError) reject(err)
-        else if (proxy && !isHttps) reject(proxyError(proxy, err)) // the connection that failed is the proxy's
-        else reject(this.networkError(req, url, err))
+        if (err instanceof NetworkError || err instanceof DeadlineError) settle(err)
+        else if (proxy && !isHttps) settle(proxyError(proxy, err)) // the connection that failed is the proxy's
+        else settle(this.networkError(req, url, err))
       })
       // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
       request.on('close', () => clearTimeout(timer))
@@ -205,6 +221,27 @@ export class HttpClient {
       request.end()
       this.requestCount++
     })
+  }
+
+  /** JSON of a 2xx/3xx answer must parse; an error page that is not JSON leaves the body undefined. */
+  private parseBody(req: HttpRequest, url: URL, status: number, raw: Buffer): unknown {
+    const text = raw.toString('utf8')
+    if (text.trim() === '') return undefined
+    try {
+      return JSON.parse(text)
+    } catch {
+      if (status < 400) throw new NetworkError(`${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`, 'EBADJSON')
+      return undefined
+    }
+  }
+
+  private tooLarge(req: HttpRequest, url: URL, how: string): NetworkError {
+    return new NetworkError(
+      `${req.what}: the answer from ${url.host} for "${url.pathname}" is larger than the ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB limit for a response (it ${how}); ` +
+        'it was not read further and is not retried. No Vault answer is that large: check that the address points at Vault and not at a proxy or file server',
+      'ETOOLARGE',
+      true,
+    )
   }
 
   private deadlineError(req: HttpRequest, url: URL): DeadlineError {
@@ -251,5 +288,10 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 export function vaultErrors(body: unknown): string[] {
   if (typeof body !== 'object' || body === null) return []
   const errors = (body as { errors?: unknown }).errors
-  return Array.isArray(errors) ? errors.filter((e): e is string => typeof e === 'string').map((e) => e.replace(/\s+/g, ' ').trim().slice(0, 500)) : []
+  if (!Array.isArray(errors)) return []
+  const texts = errors.filter((e): e is string => typeof e === 'string')
+  // only the first few, each cut short before any regex runs on it: a hostile server can send megabytes of errors
+  const shown = texts.slice(0, MAX_VAULT_ERRORS).map((e) => e.slice(0, MAX_VAULT_ERROR_CHARS * 2).replace(/\s+/g, ' ').trim().slice(0, MAX_VAULT_ERROR_CHARS))
+  if (texts.length > MAX_VAULT_ERRORS) shown.push(`(and ${texts.length - MAX_VAULT_ERRORS} more errors)`)
+  return shown
 }

@@ -3,6 +3,9 @@
  * Masks via ::add-mask::, exports via GITHUB_ENV / GITHUB_OUTPUT / GITHUB_STATE files, summary via GITHUB_STEP_SUMMARY.
  */
 import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
+import { appendFileSync, existsSync } from 'node:fs'
+import { EOL } from 'node:os'
 import type { Logger } from '../core/log.js'
 import type { Platform } from './types.js'
 
@@ -60,7 +63,47 @@ export function githubCommandLogger(write: (text: string) => void): Logger {
   }
 }
 
+/**
+ * One GITHUB_ENV / GITHUB_OUTPUT entry in the runner's file-command format, as @actions/core writes it:
+ * `NAME<<ghadelimiter_<uuid>`, the value, the delimiter.
+ */
+export function fileCommandEntry(name: string, value: string): string {
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`the name or value of ${name} contains the file-command delimiter`)
+  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`
+}
+
+/**
+ * Variables and outputs are collected and written to GITHUB_ENV / GITHUB_OUTPUT in one append each at commit (or
+ * before setFailed, for errorMessage). @actions/core's exportVariable also sets process.env[name], and glibc's
+ * setenv scans and copies the whole environment each time: 100k keys took ~70 s (quadratic). This process never
+ * reads what it exports, so nothing is set in its own environment.
+ */
+function fileCommands(): { add(command: 'ENV' | 'OUTPUT', name: string, value: string): void; flush(): void } {
+  const pending = { ENV: [] as string[], OUTPUT: [] as string[] }
+  return {
+    add(command, name, value) {
+      if (!process.env[`GITHUB_${command}`]) {
+        // a runner without file commands: @actions/core falls back to the (deprecated) workflow commands
+        if (command === 'ENV') core.exportVariable(name, value)
+        else core.setOutput(name, value)
+        return
+      }
+      pending[command].push(fileCommandEntry(name, value))
+    },
+    flush() {
+      for (const command of ['ENV', 'OUTPUT'] as const) {
+        if (pending[command].length === 0) continue
+        const file = process.env[`GITHUB_${command}`] as string
+        if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`)
+        appendFileSync(file, pending[command].splice(0).join(''), { encoding: 'utf8' })
+      }
+    },
+  }
+}
+
 export function githubPlatform(): Platform {
+  const files = fileCommands()
   return {
     name: 'github',
     log: githubLogger,
@@ -78,15 +121,24 @@ export function githubPlatform(): Platform {
         flushStdout()
       }
     },
-    exportEnv: (name, value) => core.exportVariable(name, value),
-    setOutput: (name, value) => core.setOutput(name, value),
+    exportEnv: (name, value) => files.add('ENV', name, value),
+    setOutput: (name, value) => files.add('OUTPUT', name, value),
+    async commit() {
+      files.flush()
+    },
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
     async writeSummary(markdown) {
       if (!process.env.GITHUB_STEP_SUMMARY) return
       await core.summary.addRaw(markdown, true).write()
     },
-    setFailed: (message) => core.setFailed(message),
+    setFailed: (message) => {
+      try {
+        files.flush() // errorMessage
+      } finally {
+        core.setFailed(message)
+      }
+    },
   }
 }
 

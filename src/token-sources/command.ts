@@ -14,13 +14,17 @@ export interface CommandResult {
   readonly stderr: string
 }
 
+/** What is kept of a helper's stdout and of its stderr (each). */
+const MAX_COMMAND_OUTPUT = 1024 * 1024
+
 export function runCommand(command: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    // a token is a few KiB: a helper that prints without end must not fill memory
+    child.stdout.on('data', (d: Buffer) => void (stdout.length < MAX_COMMAND_OUTPUT ? (stdout += d.toString()) : undefined))
+    child.stderr.on('data', (d: Buffer) => void (stderr.length < MAX_COMMAND_OUTPUT ? (stderr += d.toString()) : undefined))
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
     child.on('error', (err) => {
       clearTimeout(timer)
@@ -53,7 +57,9 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | u
 
 /** stderr for an error message: last lines, JWT-shaped strings removed. */
 export function quoteStderr(stderr: string): string {
-  const text = stderr.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[jwt]').trim()
+  // one character class, so no backtracking (linear): a run of base64url and dots that starts like a JWT is cut out
+  // whether or not it has both dots
+  const text = stderr.replace(/eyJ[A-Za-z0-9_.-]*/g, '[jwt]').trim()
   return text === '' ? '' : `: ${text.split('\n').slice(-3).join(' / ').slice(0, 400)}`
 }
 

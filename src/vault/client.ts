@@ -1,6 +1,7 @@
 /** Vault / OpenBao HTTP API calls, on top of the one HTTP client. */
 import type { HttpClient, HttpResponse } from '../http/client.js'
 import { VaultOidcError, VaultResponseError } from '../core/errors.js'
+import { trimLeading, trimTrailing } from '../core/trim.js'
 
 export interface AuthInfo {
   readonly clientToken: string
@@ -41,11 +42,11 @@ export class VaultClient {
     url: string,
     readonly namespace: string | undefined,
   ) {
-    this.base = url.replace(/\/+$/, '')
+    this.base = trimTrailing(url, '/')
   }
 
   url(apiPath: string): URL {
-    return new URL(`${this.base}/v1/${apiPath.replace(/^\/+/, '')}`)
+    return new URL(`${this.base}/v1/${trimLeading(apiPath, '/')}`)
   }
 
   /** `token` null: send no token (login, wrapping lookup); undefined: the client's current token. */

@@ -66,7 +66,8 @@ const HINTS: readonly Hint[] = [
   { match: /invalid issuer|\(iss\) claim/, hint: (_c, claims) => `the mount's bound_issuer differs from the token's iss ${fmt(claims.iss)}; set bound_issuer to exactly that.` },
   { match: /invalid subject|\(sub\) claim/, hint: (_c, claims) => `the role's bound_subject differs from the token's sub ${fmt(claims.sub)}; binding stable claims (repository, ref) with bound_claims is more robust.` },
   {
-    match: /role "[^"]*" could not be found|role .* not found/,
+    // bounded gap: `role .* not found` backtracks over the rest of the text at every "role ", quadratic in its length
+    match: /role "[^"]*" could not be found|role [^;]{0,200} not found/,
     hint: (c) => `there is no role "${c.role ?? ''}" on auth/${c.mount}: check "${inputName('role')}", "${inputName('path')}" and "${inputName('namespace')}".`,
   },
   { match: /missing role/, hint: (c) => `set "${inputName('role')}", or give the JWT mount auth/${c.mount} a default_role.` },
@@ -83,7 +84,14 @@ const HINTS: readonly Hint[] = [
   { match: /permission denied/, hint: () => "Vault denied the login: the runner's address may be outside the role's token_bound_cidrs." },
 ]
 
-export function explainJwtFailure(ctx: JwtFailureContext, jwt: string | undefined): string {
+/**
+ * The most of Vault's message the hints and the error use: the HTTP client already keeps 20 errors of 500
+ * characters (src/http/client.ts), this bounds any other caller too. Every HINTS regex is linear in it.
+ */
+export const MAX_HINT_INPUT_CHARS = 12_000
+
+export function explainJwtFailure(given: JwtFailureContext, jwt: string | undefined): string {
+  const ctx = given.vaultMessage.length > MAX_HINT_INPUT_CHARS ? { ...given, vaultMessage: `${given.vaultMessage.slice(0, MAX_HINT_INPUT_CHARS)} (cut short)` } : given
   const claims = safeClaims(jwt)
   const rule = HINTS.find((h) => h.match.test(ctx.vaultMessage))
   const lines = [`Vault rejected the JWT login at auth/${ctx.mount}${ctx.role ? ` for role "${ctx.role}"` : ''} (HTTP ${ctx.status}): ${ctx.vaultMessage}`]
