@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs'
+import { errorMessage } from './core/errors.js'
 import { packageVersion, runCli } from './cli/main.js'
 
-void runCli({
+/** A failure outside the CLI's own error handling: one clear error on stderr and exit 1. */
+function fail(err: unknown): void {
+  process.stderr.write(`vault-oidc: error: unexpected failure: ${errorMessage(err)}\n`)
+  process.exit(1)
+}
+process.on('uncaughtException', fail)
+process.on('unhandledRejection', fail)
+
+runCli({
   argv: process.argv.slice(2),
   env: process.env,
   stdout: (text) => void process.stdout.write(text),
@@ -10,4 +19,4 @@ void runCli({
   version: packageVersion(process.argv[1]),
 }).then((code) => {
   process.exitCode = code
-})
+}, fail)

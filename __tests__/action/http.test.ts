@@ -57,9 +57,9 @@ describe('retry policy of the HTTP client', () => {
     expect(slept).toEqual([])
   })
 
-  it('honours Retry-After (seconds) instead of the jitter', async () => {
+  it('honours Retry-After (seconds), with the jitter on top', async () => {
     t.fake.on('GET /v1/kv/app', failing(1, { status: 429, headers: { 'retry-after': '2' }, body: { errors: ['rate limited'] } }))
-    expect(await readApp()).toEqual({ result: 'value', slept: [2000], sent: 2 })
+    expect(await readApp()).toEqual({ result: 'value', slept: [2000 + 0.5 * 250], sent: 2 })
   })
 
   it('stops after retries + 1 attempts with the last error, logging each retry', async () => {

@@ -119,11 +119,13 @@ describe('fault injection (bundled action, fake Vault behind a fault proxy)', ()
     expect(reads()).toBe(3)
   })
 
-  it('429 with Retry-After waits as long as the server asked', async () => {
+  it('429 with Retry-After waits as long as the server asked, plus a jitter of at most the base delay', async () => {
     inject({ status: 429, body: { errors: ['rate limit quota exceeded'] }, headers: { 'retry-after': '1' } }, 1)
     const r = await act()
     expectSuccess(r)
-    expect(r.log).toMatch(/attempt 1\/3 failed \(.*HTTP 429: rate limit quota exceeded\); retrying in 1000 ms/)
+    const waited = Number(/attempt 1\/3 failed \(.*HTTP 429: rate limit quota exceeded\); retrying in (\d+) ms/.exec(r.log)?.[1])
+    expect(waited).toBeGreaterThanOrEqual(1000)
+    expect(waited).toBeLessThanOrEqual(1250)
     expect(r.elapsedMs).toBeGreaterThanOrEqual(1000)
     expect(r.elapsedMs).toBeLessThan(5000)
   })

@@ -73,10 +73,10 @@ describe('withRetry', () => {
     expect(low.slept).toEqual([0, 0, 0, 0, 0, 0])
   })
 
-  it("honours the server's Retry-After instead of the jitter, capped at the maximum delay", async () => {
+  it("waits at least the server's Retry-After, plus the jitter (throttled clients spread out), capped at the maximum delay", async () => {
     const policy = recordingPolicy(4, 0.5)
     await run([status(429, 700), status(503, 60_000), status(503, 0)], policy)
-    expect(policy.slept).toEqual([700, 1000, 0])
+    expect(policy.slept).toEqual([700 + 0.5 * 100, 1000, 0 + 0.5 * 400])
   })
 
   it('with an overall deadline, Retry-After is honoured as asked, and a wait past the deadline is not started', async () => {
@@ -84,7 +84,7 @@ describe('withRetry', () => {
     const policy = recordingPolicy(4, 0.5, { deadline: 15_000, now: () => clock, sleep: async (ms) => void ((clock += ms), policy.slept.push(ms)) })
     const sealed = new VaultResponseError('HTTP 503: Vault is sealed', 503, ['Vault is sealed'], 12_000)
     const { calls, result } = await run([status(429, 5_000), sealed, status(503)], policy)
-    expect(policy.slept).toEqual([5_000]) // the 12 s wait would end after the deadline: the real cause is reported
+    expect(policy.slept).toEqual([5_000 + 0.5 * 100]) // the 12 s wait would end after the deadline: the real cause is reported
     expect(calls).toEqual([1, 2])
     expect(result).toBe(sealed)
   })

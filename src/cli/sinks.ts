@@ -55,7 +55,7 @@ export function exportSink(o: CliOptions, env: NodeJS.ProcessEnv, masker: Masker
       if (!env[file]) throw new InputError('--output', `is required: GITHUB_ACTIONS is true but $${file} is not set (not a runner step, e.g. inside docker run?)`)
     }
     const github = githubPlatform()
-    return { mask: (v) => masker.mask(v), exportEnv: (n, v) => github.exportEnv(n, v), setOutput: (n, v) => github.setOutput(n, v) }
+    return { mask: (v) => masker.mask(v), exportEnv: (n, v) => github.exportEnv(n, v), setOutput: (n, v) => github.setOutput(n, v), commit: async () => github.commit?.() }
   }
   if (o.platform === 'circleci') {
     const bashEnv = env.BASH_ENV

@@ -27,7 +27,7 @@ export function isRetryable(err: unknown): boolean {
 
 /**
  * Runs `op` until it succeeds, a non-retryable error occurs, or the attempts run out.
- * Waits with full-jitter exponential backoff, or for the server's Retry-After when it gave one.
+ * Waits with full-jitter exponential backoff, or for the server's Retry-After plus that jitter when it gave one.
  * `op` receives the attempt number (1-based), so a login can mint a fresh JWT each time.
  */
 export async function withRetry<T>(
@@ -44,8 +44,11 @@ export async function withRetry<T>(
       if (attempt >= policy.attempts || !isRetryable(err)) throw err
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
       const retryAfter = err instanceof VaultResponseError ? err.retryAfterMs : undefined
-      // the server's Retry-After is honoured as asked when an overall deadline bounds it, else capped
-      const delayMs = retryAfter !== undefined ? (policy.deadline === undefined ? Math.min(retryAfter, policy.maxDelayMs) : retryAfter) : random() * ceiling
+      // the server's Retry-After is a minimum, and the jitter goes on top: clients throttled together (a fleet of jobs
+      // against one rate-limited Vault) must not all come back in the same instant. Honoured as asked when an overall
+      // deadline bounds it, else capped at the maximum delay.
+      const jittered = retryAfter !== undefined ? retryAfter + random() * ceiling : random() * ceiling
+      const delayMs = retryAfter !== undefined && policy.deadline === undefined ? Math.min(jittered, policy.maxDelayMs) : jittered
       // a wait that would outlast the overall timeout only turns the real failure into a timeout: report it now
       if (policy.deadline !== undefined && (policy.now ?? Date.now)() + delayMs >= policy.deadline) throw err
       onRetry?.(attempt, err, delayMs)

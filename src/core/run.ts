@@ -11,6 +11,7 @@ import { VaultOidcError } from './errors.js'
 import { fetchSecrets } from './fetch.js'
 import type { Logger } from './log.js'
 import { maskPieces } from './mask.js'
+import { checkEnvSizes } from './limits.js'
 import { isValidEnvName } from './names.js'
 import { pkiResults } from './pki.js'
 import { decodeValue } from './select.js'
@@ -95,6 +96,8 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
         'Keep it encoded (e.g. base64, without secretEncodingType) and decode it where it is used.',
     )
   }
+
+  checkEnvSizes(exports)
 
   // mask every value (and its lines and JSON forms) before anything is exported or printed
   const pieces = new Set(exports.flatMap((e) => maskPieces(e.value)))
