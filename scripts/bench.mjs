@@ -9,6 +9,12 @@
  *
  * Then bundle sizes, each bundle's load cost over `node -e 0`, and peak memory for N = 1000.
  * Options: --quick (fewer cells and runs, for a smoke check), --json FILE (raw results).
+ *
+ * --fleet: the fleet case instead: many jobs at once against one Vault that throttles. A rate-limit quota
+ * (sys/quotas/rate-limit, Retry-After headers on) well below the offered load, then --processes (64) concurrent
+ * action processes, each a jwt login and --secrets-per-run (10) reads, once with the default retries and once with
+ * more. Every run must succeed within its `timeout` or fail cleanly (exit 1, one ::error::, errorMessage set,
+ * nothing exported); reports the success rate, p50/p95 wall time and the requests sent against the minimum.
  * Results and how to read them: docs/benchmarks.md.
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -31,6 +37,16 @@ const DELAYS = [0, 25, 50]
 const SIZES = quick ? [1, 50, 1000] : [1, 10, 50, 200, 1000]
 const CONCURRENCY = 32 // the action's default "concurrency"
 const AUDIENCE = 'https://vault.bench'
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
+const fleetMode = args.includes('--fleet')
+const FLEET = {
+  processes: Number(option('--processes', '64')),
+  secrets: Number(option('--secrets-per-run', '10')),
+  /** Requests per second the quota allows, for all clients together. */
+  rate: Number(option('--rate', '50')),
+  timeout: option('--timeout', '60s'),
+  retries: option('--retries', '3,10').split(',').map(Number),
+}
 const runsFor = (n, delay) => (quick ? 2 : n >= 1000 ? 3 : n >= 200 || delay === 0 ? 5 : 7)
 
 const median = (xs) => {
@@ -68,7 +84,7 @@ async function main() {
     cleanup.push(() => vault.stop(), () => issuer.close())
     const [vaultProxy, issuerProxy] = await Promise.all([startFaultProxy(vault.addr), startFaultProxy(issuer.url)])
     cleanup.push(() => vaultProxy.close(), () => issuerProxy.close())
-    await configure(vault, issuer)
+    await configure(vault, issuer, fleetMode ? FLEET.secrets : Math.max(...SIZES))
 
     const idTokenUrl = new URL(issuer.requestUrl)
     const proxied = new URL(issuerProxy.url)
@@ -83,6 +99,12 @@ async function main() {
       const r = await runBundle('main', { inputs: { ...inputs, secrets }, env: { ...env, ...extraEnv } })
       if (r.code !== 0 || Object.keys(r.env).length !== expected) throw new Error(`run failed (exit ${r.code}, ${Object.keys(r.env).length}/${expected} exported):\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`)
       return { ms: r.elapsedMs, requests: vaultProxy.requests.length + issuerProxy.requests.length, peak: vaultProxy.peakInFlight }
+    }
+    if (fleetMode) {
+      const result = { machine: machine(), fleet: await fleet(vault, { vaultProxy, issuerProxy, env, inputs }) }
+      if (jsonOut) await writeFile(jsonOut, JSON.stringify(result, null, 2))
+      process.stdout.write(fleetReport(result))
+      return
     }
     const specs = {
       paths: (n) => Array.from({ length: n }, (_, i) => `secret/bench/s${i} value | S${i}`).join('\n'),
@@ -150,12 +172,11 @@ async function main() {
   }
 }
 
-async function configure(vault, issuer) {
+async function configure(vault, issuer, n) {
   await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
   await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
   await vault.api('PUT', 'sys/policies/acl/bench', { policy: 'path "secret/data/bench/*" { capabilities = ["read"] }' })
   await vault.api('POST', 'auth/jwt/role/bench', { role_type: 'jwt', user_claim: 'sub', bound_audiences: [AUDIENCE], bound_claims: { repository: 'octo-org/octo-repo' }, token_policies: ['bench'], token_ttl: '10m' })
-  const n = Math.max(...SIZES)
   const wide = {}
   for (let i = 0; i < n; i++) wide[`k${i}`] = `wide-value-${i}`
   await vault.api('POST', 'secret/data/bench/wide', { data: wide })
@@ -163,6 +184,112 @@ async function configure(vault, issuer) {
     await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => vault.api('POST', `secret/data/bench/s${i + j}`, { data: { value: `value-${i + j}` } })))
   }
   say(`wrote ${n} secrets at secret/bench/s* and ${n} keys at secret/bench/wide`)
+}
+
+/**
+ * The fleet: FLEET.processes action processes at once, each a jwt login (GitHub ID token from the issuer) and
+ * FLEET.secrets reads, against a Vault whose rate-limit quota allows FLEET.rate requests per second in all.
+ * One round per retries setting. Returns per round: success/clean-failure counts, wall times, requests.
+ */
+async function fleet(vault, { vaultProxy, issuerProxy, env, inputs }) {
+  const secrets = Array.from({ length: FLEET.secrets }, (_, i) => `secret/bench/s${i} value | S${i}`).join('\n')
+  const expected = Object.fromEntries(Array.from({ length: FLEET.secrets }, (_, i) => [`S${i}`, `value-${i}`]))
+  // warm-up without the quota (JWKS fetch, page cache)
+  vaultProxy.reset()
+  await runBundle('main', { inputs: { ...inputs, secrets }, env })
+  await vault.api('POST', 'sys/quotas/config', { enable_rate_limit_response_headers: true })
+  await vault.api('POST', 'sys/quotas/rate-limit/fleet', { rate: FLEET.rate, interval: '1s' })
+  say(`rate-limit quota: ${FLEET.rate} requests/s for the whole server; ${FLEET.processes} processes × (login + ${FLEET.secrets} reads)`)
+  const timeoutMs = Number(/^(\d+)s$/.exec(FLEET.timeout)?.[1] ?? 60) * 1000
+  const rounds = []
+  for (const retries of FLEET.retries) {
+    // let the quota's window pass, so each round starts from a full allowance
+    await new Promise((r) => setTimeout(r, 2000))
+    vaultProxy.reset()
+    issuerProxy.reset()
+    const started = performance.now()
+    const runs = await Promise.all(
+      Array.from({ length: FLEET.processes }, () => runBundle('main', { inputs: { ...inputs, secrets, retries: String(retries), timeout: FLEET.timeout }, env, timeoutMs: timeoutMs + 30_000 })),
+    )
+    const fleetMs = performance.now() - started
+    const outcomes = runs.map((r) => judge(r, expected, timeoutMs))
+    const ok = outcomes.filter((o) => o === 'ok').length
+    const clean = outcomes.filter((o) => o === 'clean failure').length
+    const unclean = outcomes.filter((o) => o !== 'ok' && o !== 'clean failure')
+    const walls = runs.map((r) => r.elapsedMs)
+    const okWalls = runs.filter((_, i) => outcomes[i] === 'ok').map((r) => r.elapsedMs)
+    // the waits the runs chose after a 429 (Retry-After plus jitter), from their "retrying in N ms" lines
+    const waits = runs.flatMap((r) => [...r.stdout.matchAll(/HTTP 429[^\n]*; retrying in (\d+) ms/g)].map((m) => Number(m[1])))
+    const reasons = {}
+    for (const r of runs.filter((_, i) => outcomes[i] === 'clean failure')) {
+      const why = /HTTP 429/.test(r.outputs.errorMessage) ? 'HTTP 429 after the last retry' : /overall timeout/.test(r.outputs.errorMessage) ? 'overall timeout' : r.outputs.errorMessage.slice(0, 120)
+      reasons[why] = (reasons[why] ?? 0) + 1
+    }
+    const round = {
+      retries,
+      processes: FLEET.processes,
+      ok,
+      clean,
+      unclean: unclean.length,
+      uncleanWhy: unclean.slice(0, 3),
+      reasons,
+      fleetMs,
+      p50: percentile(walls, 50),
+      p95: percentile(walls, 95),
+      okP50: okWalls.length ? percentile(okWalls, 50) : undefined,
+      okP95: okWalls.length ? percentile(okWalls, 95) : undefined,
+      maxMs: Math.max(...walls),
+      vaultRequests: vaultProxy.requests.length,
+      issuerRequests: issuerProxy.requests.length,
+      minimumRequests: FLEET.processes * (1 + 1 + 1 + FLEET.secrets),
+      retried429: waits.length,
+      waitMin: waits.length ? Math.min(...waits) : undefined,
+      waitP50: waits.length ? percentile(waits, 50) : undefined,
+      waitMax: waits.length ? Math.max(...waits) : undefined,
+    }
+    rounds.push(round)
+    say(`retries ${retries}: ${ok}/${FLEET.processes} succeeded, ${clean} failed cleanly, ${unclean.length} unclean; p50 ${round.p50.toFixed(0)} ms, p95 ${round.p95.toFixed(0)} ms; ${round.vaultRequests + round.issuerRequests} requests (minimum ${round.minimumRequests})`)
+  }
+  await vault.api('DELETE', 'sys/quotas/rate-limit/fleet', undefined, { allow: [429] })
+  return { rate: FLEET.rate, timeout: FLEET.timeout, secrets: FLEET.secrets, rounds }
+}
+
+/** 'ok' (every value exported, within the timeout), 'clean failure' (exit 1, one error, errorMessage, nothing exported), or why neither. */
+function judge(r, expected, timeoutMs) {
+  const errors = (r.stdout.match(/^::error::/gm) ?? []).length
+  if (r.code === 0) {
+    if (JSON.stringify(r.env) !== JSON.stringify(expected)) return `exit 0 but exported ${Object.keys(r.env).length}/${Object.keys(expected).length} values`
+    if (r.elapsedMs > timeoutMs) return `exit 0 after ${r.elapsedMs} ms, past the ${timeoutMs} ms timeout`
+    return 'ok'
+  }
+  if (r.code !== 1) return `exit ${r.code}`
+  if (Object.keys(r.env).length > 0) return `failed but exported ${Object.keys(r.env).length} variable(s)`
+  if (Object.keys(r.outputs).join() !== 'errorMessage') return `failed with outputs ${Object.keys(r.outputs).join(', ') || '(none)'}`
+  if (errors !== 1) return `failed with ${errors} ::error:: lines`
+  if (r.elapsedMs > timeoutMs + 5_000) return `failed after ${r.elapsedMs} ms, past the timeout`
+  return 'clean failure'
+}
+
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+}
+
+function fleetReport(r) {
+  const f = r.fleet
+  const lines = [
+    `machine: ${r.machine.cpu}, ${r.machine.memGiB} GiB, Node ${r.machine.node}, ${r.machine.platform}`,
+    `fleet: ${f.rounds[0]?.processes} action processes at once, each jwt login + ${f.secrets} reads (timeout ${f.timeout}); rate-limit quota ${f.rate} requests/s for the whole server, Retry-After headers on`,
+    '',
+    '| retries | succeeded | failed cleanly | unclean | p50 ms | p95 ms | max ms | fleet done ms | requests (minimum) | 429s retried | wait after 429 min/p50/max ms | failures |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...f.rounds.map(
+      (x) =>
+        `| ${x.retries} | ${x.ok}/${x.processes} (${((100 * x.ok) / x.processes).toFixed(0)}%) | ${x.clean} | ${x.unclean} | ${x.p50.toFixed(0)} | ${x.p95.toFixed(0)} | ${x.maxMs.toFixed(0)} | ${x.fleetMs.toFixed(0)} | ${x.vaultRequests + x.issuerRequests} (${x.minimumRequests}) | ${x.retried429} | ${x.retried429 ? `${x.waitMin}/${x.waitP50}/${x.waitMax}` : '—'} | ${Object.entries(x.reasons).map(([k, v]) => `${v}× ${k}`).join('; ') || '—'} |`,
+    ),
+  ]
+  for (const x of f.rounds) if (x.unclean > 0) lines.push('', `UNCLEAN runs with retries ${x.retries}: ${x.uncleanWhy.join('; ')}`)
+  return lines.join('\n') + '\n'
 }
 
 /**
