@@ -5,6 +5,7 @@ import { packageVersion, runCli } from './cli/main.js'
 /** A failure outside the CLI's own error handling: one clear error on stderr and exit 1. */
 function fail(err: unknown): void {
   process.stderr.write(`vault-oidc: error: unexpected failure: ${errorMessage(err)}\n`)
+  if (process.env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
   process.exit(1)
 }
 process.on('uncaughtException', fail)

@@ -15,6 +15,7 @@ function fail(err: unknown): void {
     // the output file itself may be what failed
   }
   platform.setFailed(`vault-oidc-action: ${message}`)
+  if (process.env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) platform.log.debug(err.stack)
 }
 process.on('uncaughtException', (err) => {
   fail(err)

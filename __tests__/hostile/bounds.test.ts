@@ -233,6 +233,24 @@ describe('bounded time', () => {
       expect(r.elapsedMs).toBeLessThan(20_000)
     }, 60_000)
 
+    it('the CLI: a read that never answers fails at the deadline, and the token is still revoked (a short grace for cleanup)', async () => {
+      hostile.handle = (req, res) => {
+        if (req.url === '/v1/auth/approle/login') return json(res, 200, { auth: { client_token: 'hvs.cli-owned', accessor: 'acc', policies: ['default'], lease_duration: 600, renewable: false } })
+        if (req.url === '/v1/auth/token/revoke-self') return json(res, 204, {})
+        if (req.url?.startsWith('/v1/secret/data/app')) return undefined // never answers
+        json(res, 404, { errors: [] })
+      }
+      const out = join(work, 'cli-deadline.env')
+      const started = Date.now()
+      const run = await runBundleCli(['--url', hostile.url, '--method', 'approle', '--role-id', 'r', '--secret-id', 's', '--secrets', 'secret/app password | P', '--output', out, '--timeout', '3s'], {})
+      expect(run.code).toBe(1)
+      expect(run.stderr).toMatch(/vault-oidc: error: read "secret\/data\/app": the overall timeout passed/)
+      expect(run.stderr).not.toContain('could not revoke')
+      expect(hostile.seen).toContain('POST /v1/auth/token/revoke-self')
+      expect(() => readFileSync(out)).toThrow()
+      expect(Date.now() - started).toBeLessThan(25_000)
+    }, 60_000)
+
     it('the post step: a revocation that never answers ends with a warning within the timeout', async () => {
       hostile.handle = () => undefined
       const r = await runBundle('post', { inputs: { url: hostile.url, timeout: '3s', requestTimeout: '30s' }, state: { vaultToken: 'hvs.owned' }, timeoutMs: 60_000 })

@@ -48,6 +48,11 @@ export interface HttpRequest {
   readonly acceptStatuses?: readonly number[]
   /** Short description for errors and retry logs, e.g. `read "secret/data/app"`. */
   readonly what: string
+  /**
+   * Cleanup after the run (revocation): may use a short window past the overall deadline (CLEANUP_GRACE_MS, counted
+   * once per client from the first such request), so a run that timed out still revokes what it was issued.
+   */
+  readonly cleanup?: boolean
 }
 
 export interface HttpResponse {
@@ -66,6 +71,8 @@ const MAX_REDIRECTS = 3
  * in) is refused without buffering more, and not retried: an endless or giant body must not exhaust memory.
  */
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+/** How long revocation may run past the overall deadline (see HttpRequest.cleanup). */
+export const CLEANUP_GRACE_MS = 10_000
 /** How many of Vault's error messages, and how many characters of each, an error message or a hint uses. */
 export const MAX_VAULT_ERRORS = 20
 export const MAX_VAULT_ERROR_CHARS = 500
@@ -76,6 +83,7 @@ export class HttpClient {
   private readonly agents = new Map<string, http.Agent>()
   private readonly now: () => number
   private tlsModule: Promise<TlsModule> | undefined
+  private cleanupDeadline: number | undefined
   /** Requests sent (including retries), for the benchmark and the tests. */
   requestCount = 0
 
@@ -91,11 +99,17 @@ export class HttpClient {
     const attempts = req.retry === false ? 1 : this.options.retry.attempts
     return withRetry(
       () => this.followRedirects(req),
-      { ...this.retryPolicy, attempts },
+      { ...this.retryPolicy, attempts, deadline: this.deadlineFor(req) },
       (attempt, err, delayMs) => {
         this.options.log.info(`${req.what}: attempt ${attempt}/${attempts} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`)
       },
     )
+  }
+
+  private deadlineFor(req: HttpRequest): number {
+    if (!req.cleanup) return this.options.deadline
+    this.cleanupDeadline ??= Math.max(this.options.deadline, this.now() + Math.min(CLEANUP_GRACE_MS, this.options.requestTimeoutMs))
+    return this.cleanupDeadline
   }
 
   /** Closes idle keep-alive sockets so the process can exit promptly. */
@@ -136,7 +150,7 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
-    const remaining = this.options.deadline - this.now()
+    const remaining = this.deadlineFor(req) - this.now()
     if (remaining <= 0) throw this.deadlineError(req, url)
     const timeoutMs = Math.min(this.options.requestTimeoutMs, remaining)
     const deadlineHit = timeoutMs === remaining && remaining < this.options.requestTimeoutMs

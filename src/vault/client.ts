@@ -80,11 +80,11 @@ export class VaultClient {
   }
 
   async revokeSelf(token: string): Promise<void> {
-    await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)' })
+    await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)', cleanup: true })
   }
 
   async revokeLease(token: string, leaseId: string): Promise<void> {
-    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})` })
+    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})`, cleanup: true })
   }
 
   /** Engine type and KV version of the mount holding `path`; undefined when the server won't say. */
