@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { runBundle, unescapeCommand, type RunnerResult } from '../../__fixtures__/runner.js'
 import { MAX_ENV_VAR_BYTES } from '../../src/core/limits.js'
 import { MAX_RESPONSE_BYTES } from '../../src/http/client.js'
-import { runBundleCli } from '../cli/helpers.js'
+import { runBundleCli, tempDir } from '../cli/helpers.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 
@@ -219,6 +219,22 @@ describe('bounded time', () => {
       const r = await action({ method: 'jwt', role: 'ci', secrets: 'secret/app password | P', timeout: '3s' }, { ACTIONS_ID_TOKEN_REQUEST_URL: `${hostile.url}/idtoken?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' })
       expectCleanFailure(r, 'the overall timeout passed')
       expect(r.elapsedMs).toBeLessThan(20_000)
+    }, 60_000)
+
+    it("the CLI: a CI helper command that hangs (buildkite-agent) is stopped at the deadline, not after its own 60 s", async () => {
+      const bk = tempDir()
+      try {
+        bk.fakeExecutable('buildkite-agent', 'sleep 100')
+        const started = Date.now()
+        const run = await runBundleCli(['--url', hostile.url, '--secrets', 'secret/app password | P', '--output', bk.file('out.env'), '--timeout', '3s'], { BUILDKITE: 'true', PATH: `${bk.path}:${process.env.PATH}` })
+        expect(run.code).toBe(1)
+        expect(run.stderr).toContain('vault-oidc: error: the Buildkite OIDC token ("')
+        expect(run.stderr).toContain('was not ready when the overall timeout passed; raise "--timeout"')
+        expect(Date.now() - started).toBeLessThan(25_000)
+        expect(hostile.seen).toEqual([])
+      } finally {
+        bk.remove()
+      }
     }, 60_000)
 
     it('429 with a Retry-After far past the deadline fails at once with the 429, instead of waiting', async () => {

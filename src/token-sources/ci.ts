@@ -89,8 +89,8 @@ export function checkingAudience(source: TokenSource, audience: string | undefin
   let warned = false
   return {
     description: source.description,
-    async fetch() {
-      const jwt = await source.fetch()
+    async fetch(o) {
+      const jwt = await source.fetch(o)
       const aud = safeClaims(jwt).aud
       const auds = Array.isArray(aud) ? aud.map(String) : typeof aud === 'string' ? [aud] : []
       if (!warned && auds.length > 0 && !auds.includes(audience)) {

@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { VaultOidcError } from '../core/errors.js'
+import { DeadlineError, VaultOidcError } from '../core/errors.js'
+import { inputName } from '../core/input-names.js'
 import type { TokenSource } from './types.js'
 
 export interface CommandResult {
@@ -25,7 +26,13 @@ export function runCommand(command: string, args: readonly string[], o: { env: N
     // a token is a few KiB: a helper that prints without end must not fill memory
     child.stdout.on('data', (d: Buffer) => void (stdout.length < MAX_COMMAND_OUTPUT ? (stdout += d.toString()) : undefined))
     child.stderr.on('data', (d: Buffer) => void (stderr.length < MAX_COMMAND_OUTPUT ? (stderr += d.toString()) : undefined))
-    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+    // on timeout: kill it and answer at once (a grandchild that inherited the pipes could keep them open for long)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      child.stdout.destroy()
+      child.stderr.destroy()
+      resolve({ code: null, stdout, stderr })
+    }, o.timeoutMs ?? 60_000)
     child.on('error', (err) => {
       clearTimeout(timer)
       reject(err)
@@ -67,14 +74,19 @@ export function quoteStderr(stderr: string): string {
 export function commandTokenSource(description: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, hint: string): TokenSource {
   return {
     description,
-    async fetch() {
+    async fetch(o) {
       let result: CommandResult
+      // the helper gets at most 60 s, and no more than what is left of the run's overall timeout
+      const timeoutMs = Math.max(1, Math.min(60_000, (o?.deadline ?? Infinity) - Date.now()))
       try {
-        result = await runCommand(command, args, { env })
+        result = await runCommand(command, args, { env, timeoutMs })
       } catch (err) {
         throw new VaultOidcError(`cannot run "${command}" for the ${description}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. ${hint}`)
       }
       const jwt = result.stdout.trim()
+      if (result.code === null && o?.deadline !== undefined && Date.now() >= o.deadline) {
+        throw new DeadlineError(`the ${description} ("${command} ${args.slice(0, 3).join(' ')}") was not ready when the overall timeout passed; raise "${inputName('timeout')}" or check why it hangs`)
+      }
       if (result.code !== 0 || jwt === '') {
         throw new VaultOidcError(`"${command} ${args.slice(0, 3).join(' ')}" failed (exit ${result.code ?? 'signal'})${quoteStderr(result.stderr)}. ${hint}`)
       }

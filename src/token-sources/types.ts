@@ -2,5 +2,6 @@
 export interface TokenSource {
   /** For messages, e.g. "GitHub Actions ID token". Never contains the token. */
   readonly description: string
-  fetch(): Promise<string>
+  /** `deadline` (ms since epoch): the run's overall deadline, for sources that wait on something (a helper command). */
+  fetch(o?: { readonly deadline?: number | undefined }): Promise<string>
 }

@@ -127,7 +127,7 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
       return async () => {
         let jwt: string
         try {
-          jwt = await source.fetch()
+          jwt = await source.fetch({ deadline: o.vault.http.retryPolicy.deadline })
         } catch (err) {
           // the token source retries by itself; its HTTP failure is not Vault rejecting the login
           if (err instanceof VaultResponseError || err instanceof NetworkError) throw new VaultOidcError(`could not get the JWT (${source.description}): ${err.message}`)
