@@ -8,9 +8,10 @@ describe('vault-action name normalisation (va-spec §1)', () => {
     ['a.b.c', 'a__b__c', 'A__B__C'],
     ['`a.b`', 'a__b', 'A__B'],
     ["'foo'", 'foo', 'FOO'],
-    ['ß-x.y.z', 'ßx__y__z', 'SSX__Y__Z'],
+    ['ß-x.y.z', 'ßx__y__z', 'ßX__Y__Z'], // a-z only are upper-cased (vault-action: SSX__Y__Z)
     ['with space', 'withspace', 'WITHSPACE'],
-    ['ключ_1', 'ключ_1', 'КЛЮЧ_1'],
+    ['ключ_1', 'ключ_1', 'ключ_1'],
+    ['gıthub_path', 'gıthub_path', 'GıTHUB_PATH'], // never GITHUB_PATH: no Unicode case mapping into ASCII
     ['a/b:c@d', 'abcd', 'ABCD'],
   ])('%s → output %s, env %s', (key, output, env) => {
     expect(normalizeName(key, false)).toBe(output)

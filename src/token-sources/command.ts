@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { VaultOidcError } from '../core/errors.js'
+import { untrusted } from '../core/untrusted.js'
 import type { TokenSource } from './types.js'
 
 export interface CommandResult {
@@ -54,7 +55,7 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | u
 /** stderr for an error message: last lines, JWT-shaped strings removed. */
 export function quoteStderr(stderr: string): string {
   const text = stderr.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[jwt]').trim()
-  return text === '' ? '' : `: ${text.split('\n').slice(-3).join(' / ').slice(0, 400)}`
+  return text === '' ? '' : `: ${untrusted(text.split('\n').slice(-3).join(' / ').slice(0, 400))}`
 }
 
 /** A JWT printed on stdout by a command (`buildkite-agent oidc request-token`, `circleci run oidc get`). */

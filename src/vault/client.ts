@@ -1,6 +1,7 @@
 /** Vault / OpenBao HTTP API calls, on top of the one HTTP client. */
 import type { HttpClient, HttpResponse } from '../http/client.js'
 import { VaultOidcError, VaultResponseError } from '../core/errors.js'
+import { untrusted } from '../core/untrusted.js'
 
 export interface AuthInfo {
   readonly clientToken: string
@@ -83,7 +84,7 @@ export class VaultClient {
   }
 
   async revokeLease(token: string, leaseId: string): Promise<void> {
-    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})` })
+    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${untrusted(leaseId.replace(/\/[^/]*$/, '/…'))})` })
   }
 
   /** Engine type and KV version of the mount holding `path`; undefined when the server won't say. */
