@@ -162,6 +162,14 @@ describe('the CLI: names chosen by the server, every sink', () => {
     }
   })
 
+  it('outputs do not exist in the CLI: two wildcards with a key in common but different env names are fine', async () => {
+    t.fake.kv2('secret', 'app', { password: 'pw-one-zz' })
+    t.fake.kv2('secret', 'other', { password: 'pw-two-zz' })
+    const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app * ; secret/other **', '--output', '-', '--format', 'json'], { VAULT_ADDR: t.fake.url })
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual({ PASSWORD: 'pw-one-zz', password: 'pw-two-zz' })
+  })
+
   it('--output FILE is not written', async () => {
     t.fake.kv2('secret', 'app', hostile(['ld_library_path']))
     const dir = tempDir()

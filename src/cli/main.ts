@@ -220,6 +220,7 @@ function stoppable(sink: SecretSink, trap: SignalTrap): SecretSink {
   return {
     mask: (v) => sink.mask(v),
     ...(sink.maskAll ? { maskAll: (v: readonly string[]) => sink.maskAll?.(v) } : {}),
+    ...(sink.hasOutputs !== undefined ? { hasOutputs: sink.hasOutputs } : {}),
     exportEnv: (n, v) => (check(), sink.exportEnv(n, v)),
     setOutput: (n, v) => (check(), sink.setOutput(n, v)),
     commit: async () => {

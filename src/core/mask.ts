@@ -55,8 +55,11 @@ function* leaves(node: unknown): Generator<string> {
   else if (typeof node === 'object' && node !== null) for (const item of Object.values(node)) yield* leaves(item)
 }
 
-/** Values shorter than this are not scrubbed from messages (a 1–2 character "secret" would garble every message). */
-const MIN_SCRUB_LENGTH = 3
+/**
+ * Values shorter than this are not scrubbed from messages: a value such as "app" or "on" would garble every path
+ * and word in them (the runner still masks the whole value in the log, whatever its length).
+ */
+const MIN_SCRUB_LENGTH = 4
 
 /**
  * Every secret handled so far (values read, tokens, JWTs), to take out of message text: error messages and log
@@ -65,7 +68,9 @@ const MIN_SCRUB_LENGTH = 3
  */
 export class SecretScrubber {
   private readonly pieces = new Set<string>()
-  private sorted: string[] | undefined
+  /** Pieces by length, and the lengths longest first: scrubbing replaces longer pieces before their parts. */
+  private readonly byLength = new Map<number, string[]>()
+  private readonly lengths: number[] = []
 
   /** Registers a value's mask pieces (see maskPieces); returns them. */
   add(value: string): string[] {
@@ -76,9 +81,14 @@ export class SecretScrubber {
 
   addPieces(pieces: readonly string[]): void {
     for (const p of pieces) {
-      if (p.length >= MIN_SCRUB_LENGTH && !this.pieces.has(p)) {
-        this.pieces.add(p)
-        this.sorted = undefined
+      if (p.length < MIN_SCRUB_LENGTH || this.pieces.has(p)) continue
+      this.pieces.add(p)
+      const same = this.byLength.get(p.length)
+      if (same) same.push(p)
+      else {
+        this.byLength.set(p.length, [p])
+        const at = this.lengths.findIndex((l) => l < p.length)
+        this.lengths.splice(at === -1 ? this.lengths.length : at, 0, p.length)
       }
     }
   }
@@ -86,9 +96,11 @@ export class SecretScrubber {
   /** `text` with every registered piece replaced by `***` (longest first). */
   scrub(text: string): string {
     if (this.pieces.size === 0 || text.length < MIN_SCRUB_LENGTH) return text
-    this.sorted ??= [...this.pieces].sort((a, b) => b.length - a.length)
     let out = text
-    for (const p of this.sorted) if (p.length <= out.length && out.includes(p)) out = out.split(p).join('***')
+    for (const length of this.lengths) {
+      if (length > out.length) continue
+      for (const p of this.byLength.get(length) as string[]) if (out.includes(p)) out = out.split(p).join('***')
+    }
     return out
   }
 

@@ -40,7 +40,7 @@ export interface NamedExport {
 
 /**
  * Names the server chose (`*`, `**`) must be usable and harmless: not empty, a portable name, not a protected
- * one (src/core/protected-names.ts), and not the name of another export of the same step. Returns one message per
+ * one (src/core/protected-names.ts, any case), and not exactly the name of another export of the same step. Returns one message per
  * problem (empty when all is well); each names the path and the key, never a value, and how to take the key anyway.
  */
 export function derivedNameProblems(exports: readonly NamedExport[]): string[] {
@@ -48,7 +48,7 @@ export function derivedNameProblems(exports: readonly NamedExport[]): string[] {
   const envOwners = new Map<string, NamedExport[]>()
   const outputOwners = new Map<string, NamedExport[]>()
   for (const e of exports) {
-    if (e.envName !== undefined && e.envName !== '') remember(envOwners, asciiUpper(e.envName), e)
+    if (e.envName !== undefined && e.envName !== '') remember(envOwners, e.envName, e)
     if (e.outputName !== '') remember(outputOwners, e.outputName, e)
   }
   for (const e of exports) {
@@ -62,7 +62,7 @@ export function derivedNameProblems(exports: readonly NamedExport[]): string[] {
       else if (!isValidEnvName(e.envName)) problems.push(`${where} gives "${untrusted(e.envName)}", which is not a portable environment variable name (ASCII letters, digits and _, not starting with a digit); ${take}`)
       else if (isProtectedName(e.envName)) problems.push(`${where} would set ${e.envName}, a protected name a secret's keys may not choose (it changes how later steps run; see "Protected names" in docs/security.md); ${take}`)
       else {
-        const other = envOwners.get(asciiUpper(e.envName))?.find((o) => o !== e)
+        const other = envOwners.get(e.envName)?.find((o) => o !== e)
         if (other) problems.push(`${where} gives ${e.envName}, the name of another environment variable of this step (from ${describeOwner(other)}); ${take}`)
       }
     }

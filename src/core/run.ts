@@ -102,7 +102,8 @@ async function runScrubbed(d: RunDeps, scrubber: SecretScrubber): Promise<RunRes
     }
     // names the server chose are checked against every other name of this step before a certificate is issued
     const pkiPlanned = config.pki.flatMap((req) => pkiNames(req).map((n) => ({ outputName: n.outputName, envName: config.exportEnv ? n.envName : undefined, source: req.path })))
-    const problems = derivedNameProblems([...exports, ...pkiPlanned])
+    const named = sink.hasOutputs === false ? [...exports, ...pkiPlanned].map((e) => ({ ...e, outputName: '' })) : [...exports, ...pkiPlanned]
+    const problems = derivedNameProblems(named)
     if (problems.length > 0) {
       throw new VaultOidcError(`${problems.length === 1 ? '' : `${problems.length} names chosen by the server's keys cannot be used:\n- `}${problems.join('\n- ')}`)
     }

@@ -73,7 +73,7 @@ export class VaultClient {
     const res = await this.http.request({ method: 'GET', url: this.url('auth/token/lookup-self'), headers: this.headers(), what: 'token lookup (auth/token/lookup-self)' })
     const data = (envelope(res)?.data ?? {}) as { policies?: unknown; ttl?: unknown; renewable?: unknown }
     return {
-      policies: Array.isArray(data.policies) ? data.policies.map(String) : [],
+      policies: Array.isArray(data.policies) ? data.policies.map((p) => untrusted(p)) : [],
       ttl: typeof data.ttl === 'number' ? data.ttl : 0,
       renewable: data.renewable === true,
     }
@@ -137,7 +137,8 @@ function parseAuth(body: unknown, apiPath: string): AuthInfo {
   if (!auth || typeof auth.client_token !== 'string' || auth.client_token === '') {
     throw new VaultOidcError(`login at "${apiPath}" succeeded but Vault returned no client token (is this an auth mount's login path?)`)
   }
-  const policies = Array.isArray(auth.policies) ? auth.policies.map(String) : []
+  // policy names are only ever shown: kept neutralised (the server's text)
+  const policies = Array.isArray(auth.policies) ? auth.policies.map((p) => untrusted(p)) : []
   const info: AuthInfo = {
     clientToken: auth.client_token,
     policies,
