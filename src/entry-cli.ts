@@ -20,4 +20,6 @@ runCli({
   version: packageVersion(process.argv[1]),
 }).then((code) => {
   process.exitCode = code
+  // stopped by a signal (or a child that was): leave now, whatever the stopped run still has in flight
+  if (code > 128) process.exit(code)
 }, fail)

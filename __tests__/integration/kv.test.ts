@@ -39,9 +39,14 @@ describe('KV reads', () => {
   })
 
   it('expands wildcards: "*" upper-cases the names, "**" keeps them, a prefix is prepended, "." becomes "__"', async () => {
-    const r = await run('secret/app/db * ; kv1/app/config ** ; secret/app/db * | DB_')
+    const r = await run('secret/app/db * ; secret/app/db * | DB_')
     expectSuccess(r)
-    expect(r.env).toMatchObject({ PASSWORD: 'new-pass', USER: 'app', API__KEY: 'dotted', data: 'a key named data', DB_PASSWORD: 'new-pass', DB_USER: 'app', DB_API__KEY: 'dotted' })
+    expect(r.env).toMatchObject({ PASSWORD: 'new-pass', USER: 'app', API__KEY: 'dotted', DB_PASSWORD: 'new-pass', DB_USER: 'app', DB_API__KEY: 'dotted' })
+    // both secrets have a key "password": one step cannot have two outputs of that name (an error, not "the later wins")
+    const kv1 = await run('kv1/app/config **')
+    expectSuccess(kv1)
+    expect(kv1.env).toEqual({ password: 'kv1-pass', data: 'a key named data' })
+    expectFailure(await run('secret/app/db * ; kv1/app/config **'), 'the key "password" gives the output password, the name of another output of this step')
   })
 
   it('exports JSON values as compact JSON text, selects nested values, masks every line of a multi-line value', async () => {
@@ -63,6 +68,17 @@ describe('KV reads', () => {
     expectSuccess(lenient)
     expect(lenient.env).toEqual({ DB: 'new-pass' })
     expect(lenient.stdout).toMatch(/::warning::.*secret\/data\/app\/missing.*skipped: ignoreNotFound is true/)
+  })
+
+  it('a wildcard over keys that would set protected names fails before anything is exported; "| NAME" takes one deliberately', async () => {
+    await vault.api('POST', 'secret/data/app/hostile', { data: { path: '/tmp/evil-bin', ld_preload: '/tmp/evil.so', vault_token: 'hostile-token-value', fine: 'fine-value' } })
+    const r = await run('secret/app/hostile *')
+    expectFailure(r, '3 names chosen by the server\'s keys cannot be used', 'the key "path" would set PATH', 'the key "ld_preload" would set LD_PRELOAD', 'the key "vault_token" would set VAULT_TOKEN', 'secret/app/hostile path | MY_NAME')
+    // masked as soon as it was read (a mask is not a print), and never printed otherwise
+    expect(r.log + r.errLog).not.toContain('/tmp/evil')
+    const deliberate = await run('secret/app/hostile path | TOOLS_PATH ; secret/app/hostile fine | PATH')
+    expectSuccess(deliberate)
+    expect(deliberate.env).toEqual({ TOOLS_PATH: '/tmp/evil-bin', PATH: 'fine-value' })
   })
 
   it('a path the policy denies fails naming the path and the policy rule to add; nothing is exported', async () => {

@@ -88,9 +88,9 @@ describe('name normaliser', () => {
     )
   })
 
-  it('upper-casing can add a combining mark (vault-action does the same): such names are not portable, and the run warns', () => {
-    // U+01F0 (ǰ) upper-cases to J + U+030C: the result is neither a portable name nor stable under a second pass
-    expect(normalizeName('\u01F0', true)).toBe('J\u030C')
+  it('upper-cases a-z only: no other script turns into ASCII (vault-action made U+01F0 "J" + U+030C, "ı" an "I")', () => {
+    expect(normalizeName('\u01F0', true)).toBe('\u01F0')
+    expect(normalizeName('g\u0131thub_path', true)).toBe('G\u0131THUB_PATH')
     expect(isValidEnvName(normalizeName('\u01F0', true))).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { maskPieces } from '../../src/core/mask.js'
+import { maskPieces, SecretScrubber } from '../../src/core/mask.js'
 
 describe('maskPieces: what is registered with the log masker for one value', () => {
   it('a plain value is masked as a whole, once', () => {
@@ -56,5 +56,27 @@ describe('maskPieces: what is registered with the log masker for one value', () 
   it('registers every piece once', () => {
     const pieces = maskPieces(JSON.stringify({ a: 'same', b: 'same' }))
     expect(pieces.filter((p) => p === 'same')).toHaveLength(1)
+  })
+})
+
+describe('SecretScrubber: values taken out of message text', () => {
+  it('replaces every registered value and its pieces, longest first, and keeps short values (under 4, e.g. "app") as they are', () => {
+    const s = new SecretScrubber()
+    s.add('  tok-abc-123  ')
+    s.add('{"user":"service-user","pin":"12"}')
+    s.add('app')
+    expect(s.scrub('a  tok-abc-123   b tok-abc-123 c')).toBe('a*** b *** c')
+    expect(s.scrub('user service-user said {\\"user\\":\\"service-user\\",\\"pin\\":\\"12\\"}')).toBe('user *** said ***')
+    expect(s.scrub('secret/app/db 12')).toBe('secret/app/db 12')
+  })
+
+  it('scrubs messages through its logger and errors in place (class kept)', () => {
+    const s = new SecretScrubber()
+    s.add('hunter2-secret')
+    const seen: string[] = []
+    s.logger({ debug: (m) => void seen.push(m), info: (m) => void seen.push(m), warning: (m) => void seen.push(m), error: (m) => void seen.push(m), isDebug: () => true }).warning('got hunter2-secret back')
+    expect(seen).toEqual(['got *** back'])
+    const err = s.scrubError(new TypeError('x hunter2-secret y'))
+    expect([err instanceof TypeError, err.message]).toEqual([true, 'x *** y'])
   })
 })

@@ -2,13 +2,15 @@
 import { readActionConfig, type InputReader } from '../config/action.js'
 import type { Config } from '../config/types.js'
 import { errorMessage } from '../core/errors.js'
+import { SecretScrubber } from '../core/mask.js'
+import { markdownBlock } from '../core/untrusted.js'
 import { runMain, summaryMarkdown } from '../core/run.js'
 import { runCheck, checkReport } from '../core/check.js'
 import type { Platform } from '../platforms/types.js'
 import { githubIdTokenSource } from '../token-sources/github.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
 import type { TokenSource } from '../token-sources/types.js'
-import { connect, platformHttp } from '../vault/connect.js'
+import { connect, platformHttp, warnIfCleartext } from '../vault/connect.js'
 import { STATE_LEASES, STATE_TOKEN } from './state.js'
 
 export const ERROR_PREFIX = 'vault-oidc-action'
@@ -16,9 +18,12 @@ export const ERROR_PREFIX = 'vault-oidc-action'
 export async function runAction(platform: Platform, get: InputReader, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now()
   const closers: Array<() => void> = []
+  // every secret seen (tokens, values as they are read) is scrubbed from the error text and the log
+  const scrubber = new SecretScrubber()
   try {
     const config = readActionConfig(get)
     const deadline = started + config.timeoutMs
+    warnIfCleartext(config.url, platform.log)
     const { http, vault } = connect(config, platform.log, deadline)
     closers.push(() => http.close())
     const tokenSource = jwtSource(config, platform, env, deadline, closers)
@@ -26,7 +31,8 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
       config,
       vault,
       sink: platform,
-      log: platform.log,
+      log: scrubber.logger(platform.log),
+      scrubber,
       ...(tokenSource ? { tokenSource } : {}),
       cleanup: {
         saveToken: (token: string) => platform.saveState(STATE_TOKEN, token),
@@ -36,14 +42,14 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
     if (config.check) {
       const report = await runCheck(deps)
       platform.log.info(checkReport(report))
-      await platform.writeSummary(`### Vault access check\n\n\`\`\`\n${checkReport(report)}\n\`\`\`\n`)
+      await platform.writeSummary(`### Vault access check\n\n${markdownBlock(checkReport(report))}\n`)
       if (!report.ok) throw new Error(`the check found ${report.paths.filter((p) => p.status !== 'ok').length} path(s) that cannot be read`)
       return
     }
     const result = await runMain(deps)
     await platform.writeSummary(summaryMarkdown(config, result))
   } catch (err) {
-    const message = errorMessage(err)
+    const message = scrubber.scrub(errorMessage(err))
     try {
       platform.setOutput('errorMessage', message)
     } catch (outputErr) {

@@ -12,6 +12,8 @@ import { checkReport, runCheck } from '../core/check.js'
 import { errorMessage, InputError, VaultOidcError } from '../core/errors.js'
 import { inputName, nameInputs } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
+import { SecretScrubber } from '../core/mask.js'
+import { guardLines } from '../core/untrusted.js'
 import { revokeAll, type RevokeRequest } from '../core/revoke.js'
 import { runMain, type CleanupState } from '../core/run.js'
 import type { HttpClient } from '../http/client.js'
@@ -21,7 +23,7 @@ import { githubCommandLogger } from '../platforms/github.js'
 import type { SecretSink } from '../platforms/types.js'
 import type { TokenSource } from '../token-sources/types.js'
 import type { VaultClient } from '../vault/client.js'
-import { connect, platformHttp } from '../vault/connect.js'
+import { connect, platformHttp, warnIfCleartext } from '../vault/connect.js'
 import { describeClaims, safeClaims } from '../vault/jwt-diagnostics.js'
 import { parseCliArgs } from './args.js'
 import { readCliConfig, type CliIo, type CliOptions, type Origins } from './config.js'
@@ -40,10 +42,10 @@ export interface CliContext extends CliIo {
 
 export function stderrLogger(write: (text: string) => void, debug: () => boolean): Logger {
   return {
-    debug: (m) => (debug() ? write(`vault-oidc: debug: ${m}\n`) : undefined),
-    info: (m) => write(`vault-oidc: ${m}\n`),
-    warning: (m) => write(`vault-oidc: warning: ${m}\n`),
-    error: (m) => write(`vault-oidc: error: ${m}\n`),
+    debug: (m) => (debug() ? write(`vault-oidc: debug: ${guardLines(m)}\n`) : undefined),
+    info: (m) => write(`vault-oidc: ${guardLines(m)}\n`),
+    warning: (m) => write(`vault-oidc: warning: ${guardLines(m)}\n`),
+    error: (m) => write(`vault-oidc: error: ${guardLines(m)}\n`),
     isDebug: debug,
   }
 }
@@ -55,6 +57,8 @@ export async function runCli(ctx: CliContext): Promise<number> {
   let log = stderrLogger(ctx.stderr, () => debug)
   const origins: Origins = new Map()
   const closers: Array<() => void> = []
+  // every secret seen (tokens, values) is scrubbed from what the CLI prints, masking platform or not
+  const scrubber = new SecretScrubber()
   try {
     const args = parseCliArgs(ctx.argv)
     if (args.values.help === true) return (ctx.stdout(helpText()), 0)
@@ -62,6 +66,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
     const { config, options } = await readCliConfig(args, ctx, log, origins)
     debug = options.debug
     if (options.platform === 'github') log = githubCommandLogger(ctx.stderr)
+    log = scrubber.logger(log)
     const deadline = Date.now() + config.timeoutMs
     const stdoutIsData = options.command === 'claims' || options.command === 'check' || options.output === '-'
     const masker = chooseMasker(options.platform, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
@@ -70,7 +75,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
       env: ctx.env,
       log,
       readStdin: ctx.readStdin,
-      mask: (v) => masker.mask(v),
+      mask: (v) => (scrubber.add(v), masker.mask(v)),
       http: () => {
         tokenHttp ??= platformHttp(config, log, deadline)
         closers.push(() => tokenHttp?.close())
@@ -80,13 +85,14 @@ export async function runCli(ctx: CliContext): Promise<number> {
     if (options.command === 'claims') return await claims(source, masker, ctx)
     if (source) log.info(`OIDC token: ${source.description}`)
     if (!masker.masks) log.info(`note: ${PLATFORM_TITLES[options.platform]} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
+    warnIfCleartext(config.url, log)
     const { http, vault } = connect(config, log, deadline)
     closers.push(() => http.close())
-    const run: Run = { config, options, vault, log, masker, ctx, ...(source ? { source } : {}) }
+    const run: Run = { config, options, vault, log, masker, ctx, scrubber, ...(source ? { source } : {}) }
     if (options.command === 'check') return await check(run)
     return await exportOrExec(run)
   } catch (err) {
-    ctx.stderr(`vault-oidc: error: ${describeError(err, origins)}\n`)
+    ctx.stderr(`vault-oidc: error: ${guardLines(scrubber.scrub(describeError(err, origins)))}\n`)
     if (ctx.env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) ctx.stderr(`${err.stack}\n`)
     return err instanceof InputError ? 2 : 1
   } finally {
@@ -102,6 +108,7 @@ interface Run {
   readonly masker: Masker
   readonly ctx: CliContext
   readonly source?: TokenSource
+  readonly scrubber: SecretScrubber
 }
 
 async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliContext): Promise<number> {
@@ -126,14 +133,20 @@ async function check(r: Run): Promise<number> {
 async function exportOrExec(r: Run): Promise<number> {
   const { config, options, vault, log } = r
   const exec = options.command === 'exec'
-  const sink: SecretSink = exec ? new CollectingSink(r.masker) : exportSink(options, r.ctx.env, r.masker, log, r.ctx.stdout)
+  // from here on a SIGINT/SIGTERM stops the run, revokes what was issued and exits with the signal's code
+  const trap = trapSignals()
+  const target: SecretSink = exec ? new CollectingSink(r.masker) : exportSink(options, r.ctx.env, r.masker, log, r.ctx.stdout)
+  const sink = stoppable(target, trap)
   if (config.secrets.length === 0 && config.pki.length === 0) log.warning('no --secrets (or --secrets-file, --pki) given: nothing to read')
   const owned: { token?: string; leases: string[] } = { leases: [] }
   const cleanup: CleanupState = { saveToken: (t) => (owned.token = t), saveLeases: (ids) => owned.leases.push(...ids) }
   let keep = false
   let exported = false
+  let interrupted: Interrupted | undefined
   try {
-    const result = await runMain({ config, vault, sink, log, cleanup, ...(r.source ? { tokenSource: r.source } : {}) })
+    const running = runMain({ config, vault, sink, log, cleanup, scrubber: r.scrubber, ...(r.source ? { tokenSource: r.source } : {}) })
+    running.catch(() => undefined) // after a signal nobody waits for it any more
+    const result = await Promise.race([running, trap.stopped])
     exported = !exec
     if (!exec) {
       if (config.exportToken) keep = true
@@ -143,15 +156,77 @@ async function exportOrExec(r: Run): Promise<number> {
       }
       return 0
     }
-    const vars = (sink as CollectingSink).variables()
+    const vars = (target as CollectingSink).variables()
+    // the child gets the signals from now on (runChild forwards them)
+    trap.release()
     return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
+  } catch (err) {
+    if (!(err instanceof Interrupted)) throw err
+    interrupted = err
+    return 128 + (constants.signals[err.signal] ?? 0)
   } finally {
+    if (interrupted) log.error(`stopped by ${interrupted.signal} before ${exec ? 'the command started' : 'the variables were written'}; nothing was ${exec ? 'run' : 'written'}${owned.token || owned.leases.length > 0 ? ', revoking what was issued' : ''}`)
     const request = config.revokeToken ? cleanupRequest(owned, keep, exported, vault.token) : undefined
     if (request) {
       const report = await revokeAll(vault, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
       if (report.summary) log.info(report.summary)
     }
+    trap.release()
+  }
+}
+
+/** A run stopped by SIGINT/SIGTERM before its work was handed over. */
+class Interrupted extends VaultOidcError {
+  override readonly name = 'Interrupted'
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`)
+  }
+}
+
+interface SignalTrap {
+  /** Rejects with Interrupted when a signal arrives. */
+  readonly stopped: Promise<never>
+  readonly fired: () => boolean
+  release(): void
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+function trapSignals(): SignalTrap {
+  let fire: (err: Interrupted) => void = () => undefined
+  let fired = false
+  const stopped = new Promise<never>((_resolve, reject) => (fire = reject))
+  stopped.catch(() => undefined)
+  const on = (signal: NodeJS.Signals): void => {
+    fired = true
+    fire(new Interrupted(signal))
+  }
+  for (const s of STOP_SIGNALS) process.on(s, on)
+  return {
+    stopped,
+    fired: () => fired,
+    release: () => {
+      for (const s of STOP_SIGNALS) process.off(s, on)
+    },
+  }
+}
+
+/** After a signal, the run that is still in flight may not write or hand over anything. */
+function stoppable(sink: SecretSink, trap: SignalTrap): SecretSink {
+  const check = (): void => {
+    if (trap.fired()) throw new VaultOidcError('stopped by a signal: nothing is written')
+  }
+  return {
+    mask: (v) => sink.mask(v),
+    ...(sink.maskAll ? { maskAll: (v: readonly string[]) => sink.maskAll?.(v) } : {}),
+    ...(sink.hasOutputs !== undefined ? { hasOutputs: sink.hasOutputs } : {}),
+    exportEnv: (n, v) => (check(), sink.exportEnv(n, v)),
+    setOutput: (n, v) => (check(), sink.setOutput(n, v)),
+    commit: async () => {
+      check()
+      await sink.commit?.()
+    },
   }
 }
 

@@ -6,6 +6,7 @@ import { login } from '../vault/auth.js'
 import { VaultResponseError } from './errors.js'
 import { resolvePaths } from './kv.js'
 import { mapLimit } from './limit.js'
+import { untrusted } from './untrusted.js'
 import type { RunDeps } from './run.js'
 
 export type PathStatus = 'ok' | 'denied' | 'missing'
@@ -78,7 +79,8 @@ async function checkPaths(d: Omit<RunDeps, 'cleanup'>, token: string): Promise<C
 export function checkReport(r: CheckReport): string {
   const width = Math.max(4, ...r.paths.map((p) => p.written.length))
   const lines = [`${'PATH'.padEnd(width)}  STATUS   CAPABILITIES`]
-  for (const p of r.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
-  lines.push('', r.policies ? `token policies: ${r.policies.join(', ') || '(none)'}; ttl: ${r.ttl ?? 0}s` : 'token policies and ttl: unknown (the token may not look itself up)')
+  // capabilities and policy names are the server's text: neutralised (one line each, no log or Markdown commands)
+  for (const p of r.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.map(untrusted).join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
+  lines.push('', r.policies ? `token policies: ${r.policies.map(untrusted).join(', ') || '(none)'}; ttl: ${Number(r.ttl ?? 0)}s` : 'token policies and ttl: unknown (the token may not look itself up)')
   return lines.join('\n')
 }

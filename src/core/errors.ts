@@ -1,3 +1,5 @@
+import { untrusted } from './untrusted.js'
+
 /**
  * Every error the action or the CLI reports on purpose. `message` says what happened and what to do;
  * it never contains a secret value, a token or a JWT.
@@ -20,16 +22,21 @@ export class InputError extends VaultOidcError {
   }
 }
 
-/** An answer from Vault that we could not accept (HTTP status >= 400 or an unusable body). */
+/**
+ * An answer from Vault that we could not accept (HTTP status >= 400 or an unusable body). Vault's error texts are
+ * the server's data: the message and `vaultErrors` hold them neutralised (one line each, no log commands).
+ */
 export class VaultResponseError extends VaultOidcError {
   override readonly name = 'VaultResponseError'
+  readonly vaultErrors: readonly string[]
   constructor(
     message: string,
     readonly status: number,
-    readonly vaultErrors: readonly string[],
+    vaultErrors: readonly string[],
     readonly retryAfterMs?: number,
   ) {
-    super(message)
+    super(untrusted(message))
+    this.vaultErrors = vaultErrors.map((e) => untrusted(e))
   }
 }
 

@@ -7,6 +7,7 @@ import { VaultOidcError, VaultResponseError } from './errors.js'
 import { resolvePaths, type ResolvedPath } from './kv.js'
 import { mapLimit } from './limit.js'
 import type { Logger } from './log.js'
+import { untrusted } from './untrusted.js'
 import { decodeValue, describe, selectEntry, type SelectedValue } from './select.js'
 import type { SecretEntry } from './spec.js'
 import type { EncodingType } from '../config/types.js'
@@ -18,6 +19,8 @@ export interface FetchOptions {
   readonly log: Logger
   /** Called for every lease a read created (dynamic secrets), so the post step can revoke it. */
   readonly onLease: (leaseId: string) => void
+  /** Called with each value as soon as its response is parsed (to mask it at once). */
+  readonly onValue?: (value: string) => void
   /** The token's policies, for permission-denied hints. */
   readonly policies?: readonly string[]
 }
@@ -32,40 +35,46 @@ type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; wh
 export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, o: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
   const resolved = await resolvePaths(entries.map((e) => e.path), vault, o.log)
-  const apiPaths = [...new Set([...resolved.values()].map((r) => r.api))]
-  const outcomes = new Map<string, ReadOutcome>()
-  await mapLimit(apiPaths, o.concurrency, async (api) => {
-    outcomes.set(api, await readOne(api, vault, o))
+  const byApi = new Map<string, number[]>()
+  entries.forEach((entry, i) => {
+    const api = (resolved.get(entry.path) as ResolvedPath).api
+    const list = byApi.get(api)
+    if (list) list.push(i)
+    else byApi.set(api, [i])
+  })
+  // per entry: its values, or its failure message, or nothing (skipped)
+  const results: Array<FetchedValue[] | string | undefined> = new Array<undefined>(entries.length)
+  await mapLimit([...byApi], o.concurrency, async ([api, indexes]) => {
+    const outcome = await readOne(api, vault, o)
+    for (const i of indexes) {
+      const entry = entries[i] as SecretEntry
+      results[i] = await settle(entry, resolved.get(entry.path) as ResolvedPath, outcome, o)
+      // masked as soon as they exist: a later failure's text (another path's error) is scrubbed of them
+      if (Array.isArray(results[i])) for (const v of results[i]) o.onValue?.(v.value)
+    }
   })
 
-  const failures: string[] = []
-  const values: FetchedValue[] = []
-  for (const entry of entries) {
-    const where = resolved.get(entry.path) as ResolvedPath
-    const outcome = outcomes.get(where.api) as ReadOutcome
-    if (outcome.kind === 'failed') {
-      failures.push(`${describe(entry)}: ${outcome.message}`)
-      continue
-    }
-    if (outcome.kind === 'not-found') {
-      const msg = `${describe(entry)}: ${outcome.why ?? notFoundMessage(where)}`
-      if (o.ignoreNotFound) o.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
-      else failures.push(msg)
-      continue
-    }
-    try {
-      for (const v of await selectEntry(entry, outcome.body, where.mount?.kvVersion)) {
-        values.push({ ...v, value: decodeValue(v.value, o.encoding), apiPath: where.api })
-      }
-    } catch (err) {
-      failures.push(err instanceof VaultOidcError ? err.message : `${describe(entry)}: ${(err as Error).message}`)
-    }
-  }
+  const failures = results.filter((r): r is string => typeof r === 'string')
   if (failures.length > 0) {
     const head = failures.length === 1 ? '' : `${failures.length} secrets could not be read:\n- `
     throw new VaultOidcError(head + failures.join('\n- '))
   }
-  return values
+  return results.flatMap((r) => (Array.isArray(r) ? r : []))
+}
+
+async function settle(entry: SecretEntry, where: ResolvedPath, outcome: ReadOutcome, o: FetchOptions): Promise<FetchedValue[] | string | undefined> {
+  if (outcome.kind === 'failed') return `${describe(entry)}: ${outcome.message}`
+  if (outcome.kind === 'not-found') {
+    const msg = `${describe(entry)}: ${outcome.why ?? notFoundMessage(where)}`
+    if (!o.ignoreNotFound) return msg
+    o.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
+    return undefined
+  }
+  try {
+    return (await selectEntry(entry, outcome.body, where.mount?.kvVersion)).map((v) => ({ ...v, value: decodeValue(v.value, o.encoding), apiPath: where.api }))
+  } catch (err) {
+    return err instanceof VaultOidcError ? err.message : `${describe(entry)}: ${(err as Error).message}`
+  }
 }
 
 async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOptions): Promise<ReadOutcome> {
@@ -74,7 +83,7 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOp
     res = await vault.read(api)
   } catch (err) {
     if (err instanceof VaultResponseError && err.status === 403) {
-      const policies = o.policies && o.policies.length > 0 ? ` (token policies: ${o.policies.join(', ')})` : ''
+      const policies = o.policies && o.policies.length > 0 ? ` (token policies: ${o.policies.map(untrusted).join(', ')})` : ''
       return { kind: 'failed', message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }` }
     }
     throw err
@@ -96,13 +105,13 @@ function deletedVersion(body: VaultEnvelope | undefined): string | undefined {
   if (!meta) return undefined
   const version = typeof meta.version === 'number' ? `version ${meta.version}` : 'this version'
   if (meta.destroyed === true) return `${version} was destroyed`
-  if (typeof meta.deletion_time === 'string' && meta.deletion_time !== '') return `${version} was deleted at ${meta.deletion_time}`
+  if (typeof meta.deletion_time === 'string' && meta.deletion_time !== '') return `${version} was deleted at ${untrusted(meta.deletion_time)}`
   return undefined
 }
 
 function notFoundMessage(where: ResolvedPath): string {
   const read = where.api === where.written ? `"${where.api}"` : `"${where.api}" (written as "${where.written}")`
-  if (where.mount?.kvVersion === 2) return `no secret at ${read} on KV v2 mount "${where.mount.path}" (HTTP 404); check the path and the ?version`
+  if (where.mount?.kvVersion === 2) return `no secret at ${read} on KV v2 mount "${untrusted(where.mount.path)}" (HTTP 404); check the path and the ?version`
   if (!where.mount && !where.written.includes('/data/')) return `nothing at ${read} (HTTP 404); if this is a KV v2 mount the token could not look up, write the path with /data/ (e.g. secret/data/app)`
   return `nothing at ${read} (HTTP 404)`
 }

@@ -1,17 +1,23 @@
+import type { Logger } from './log.js'
+
 /**
  * Everything to register with the log masker for one secret value, before it is exported or logged:
- * the whole value, each non-empty line, the JSON-escaped form (how it looks inside JSON output), each of those
- * without surrounding blanks (an unquoted `echo $X` prints it trimmed), and, for JSON objects/arrays, every string
- * leaf (a leaf that is JSON itself, recursively) and every number leaf of 4+ characters, with the same forms.
+ * the whole value (whatever its length), and, when 4+ characters long, each non-empty line, the JSON-escaped form
+ * (how it looks inside JSON output), each of those without surrounding blanks (an unquoted `echo $X` prints it
+ * trimmed), and, for JSON objects/arrays, every string or number leaf (a leaf that is JSON itself, recursively)
+ * with the same forms.
  */
 export function maskPieces(value: string): string[] {
   const pieces = new Set<string>()
+  if (value !== '') pieces.add(value)
   collect(pieces, value, 0)
-  pieces.delete('')
   return [...pieces]
 }
 
-/** Trimmed forms shorter than this are not added (they would mask common words all over the log). */
+/**
+ * Derived pieces (lines, trimmed and escaped forms, JSON leaves) shorter than this are not added: `"db"`, `"on"`
+ * or `"7"` as masks would hide those words in every later line of the log.
+ */
 const MIN_DERIVED_LENGTH = 4
 const MAX_JSON_DEPTH = 4
 
@@ -31,7 +37,7 @@ function collect(pieces: Set<string>, value: string, depth: number): void {
 function addWithForms(pieces: Set<string>, value: string): void {
   if (value === '') return
   const add = (piece: string): void => {
-    pieces.add(piece)
+    if (piece.length >= MIN_DERIVED_LENGTH) pieces.add(piece)
     const trimmed = piece.trim()
     if (trimmed !== piece && trimmed.length >= MIN_DERIVED_LENGTH) pieces.add(trimmed)
   }
@@ -42,8 +48,76 @@ function addWithForms(pieces: Set<string>, value: string): void {
 }
 
 function* leaves(node: unknown): Generator<string> {
-  if (typeof node === 'string') yield node
-  else if (typeof node === 'number' && String(node).length >= MIN_DERIVED_LENGTH) yield String(node)
+  if (typeof node === 'string') {
+    if (node.length >= MIN_DERIVED_LENGTH) yield node
+  } else if (typeof node === 'number' && String(node).length >= MIN_DERIVED_LENGTH) yield String(node)
   else if (Array.isArray(node)) for (const item of node) yield* leaves(item)
   else if (typeof node === 'object' && node !== null) for (const item of Object.values(node)) yield* leaves(item)
+}
+
+/**
+ * Values shorter than this are not scrubbed from messages: a value such as "app" or "on" would garble every path
+ * and word in them (the runner still masks the whole value in the log, whatever its length).
+ */
+const MIN_SCRUB_LENGTH = 4
+
+/**
+ * Every secret handled so far (values read, tokens, JWTs), to take out of message text: error messages and log
+ * lines are scrubbed before they are shown, so a server that quotes one path's value in another path's error, or
+ * an error raised before a value was exported, never shows it (on CIs that cannot mask this is the only guard).
+ */
+export class SecretScrubber {
+  private readonly pieces = new Set<string>()
+  /** Pieces by length, and the lengths longest first: scrubbing replaces longer pieces before their parts. */
+  private readonly byLength = new Map<number, string[]>()
+  private readonly lengths: number[] = []
+
+  /** Registers a value's mask pieces (see maskPieces); returns them. */
+  add(value: string): string[] {
+    const pieces = maskPieces(value)
+    this.addPieces(pieces)
+    return pieces
+  }
+
+  addPieces(pieces: readonly string[]): void {
+    for (const p of pieces) {
+      if (p.length < MIN_SCRUB_LENGTH || this.pieces.has(p)) continue
+      this.pieces.add(p)
+      const same = this.byLength.get(p.length)
+      if (same) same.push(p)
+      else {
+        this.byLength.set(p.length, [p])
+        const at = this.lengths.findIndex((l) => l < p.length)
+        this.lengths.splice(at === -1 ? this.lengths.length : at, 0, p.length)
+      }
+    }
+  }
+
+  /** `text` with every registered piece replaced by `***` (longest first). */
+  scrub(text: string): string {
+    if (this.pieces.size === 0 || text.length < MIN_SCRUB_LENGTH) return text
+    let out = text
+    for (const length of this.lengths) {
+      if (length > out.length) continue
+      for (const p of this.byLength.get(length) as string[]) if (out.includes(p)) out = out.split(p).join('***')
+    }
+    return out
+  }
+
+  /** A logger that scrubs every message before `log` sees it. */
+  logger(log: Logger): Logger {
+    return {
+      debug: (m) => log.debug(this.scrub(m)),
+      info: (m) => log.info(this.scrub(m)),
+      warning: (m) => log.warning(this.scrub(m)),
+      error: (m) => log.error(this.scrub(m)),
+      isDebug: () => log.isDebug(),
+    }
+  }
+
+  /** Scrubs an error's message in place (its class, and so exit codes and handling, stay) and returns it. */
+  scrubError<T>(err: T): T {
+    if (err instanceof Error) err.message = this.scrub(err.message)
+    return err
+  }
 }

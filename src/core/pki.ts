@@ -37,6 +37,13 @@ export function parsePkiSpec(text: string, input = 'pki'): PkiRequest[] {
   })
 }
 
+const SUFFIXES = ['cert', 'key', 'ca', 'ca_chain'] as const
+
+/** The names of the four values one request exports, known before it is issued. */
+export function pkiNames(req: PkiRequest): Array<{ outputName: string; envName: string }> {
+  return SUFFIXES.map((suffix) => ({ outputName: normalizeName(`${req.stem}_${suffix}`, false), envName: normalizeName(`${req.stem}_${suffix}`, true) }))
+}
+
 /** The four values of one issued certificate, named like vault-action names them. */
 export function pkiResults(req: PkiRequest, data: unknown): PkiResult[] {
   const d = (data ?? {}) as { certificate?: unknown; private_key?: unknown; issuing_ca?: unknown; ca_chain?: unknown }
@@ -47,8 +54,9 @@ export function pkiResults(req: PkiRequest, data: unknown): PkiResult[] {
     ['ca', d.issuing_ca],
     ['ca_chain', chain],
   ]
-  return parts.map(([suffix, value]) => {
+  const names = pkiNames(req)
+  return parts.map(([suffix, value], i) => {
     if (typeof value !== 'string') throw new VaultOidcError(`pki "${req.path}": the response has no ${suffix === 'cert' ? 'certificate' : suffix === 'key' ? 'private_key' : suffix === 'ca' ? 'issuing_ca' : 'ca_chain'}`)
-    return { outputName: normalizeName(`${req.stem}_${suffix}`, false), envName: normalizeName(`${req.stem}_${suffix}`, true), value }
+    return { ...(names[i] as { outputName: string; envName: string }), value }
   })
 }

@@ -10,11 +10,12 @@ import type { VaultClient } from '../vault/client.js'
 import { VaultOidcError } from './errors.js'
 import { fetchSecrets } from './fetch.js'
 import type { Logger } from './log.js'
-import { maskPieces } from './mask.js'
+import { SecretScrubber } from './mask.js'
+import { derivedNameProblems, isValidEnvName, type NamedExport } from './names.js'
+import { pkiNames, pkiResults } from './pki.js'
+import { decodeValue, describe } from './select.js'
+import { markdownCode, untrusted } from './untrusted.js'
 import { checkEnvSizes } from './limits.js'
-import { isValidEnvName } from './names.js'
-import { pkiResults } from './pki.js'
-import { decodeValue } from './select.js'
 
 /** What the post step needs to clean up; written as soon as each thing exists. */
 export interface CleanupState {
@@ -29,9 +30,11 @@ export interface RunDeps {
   readonly log: Logger
   readonly tokenSource?: TokenSource
   readonly cleanup: CleanupState
+  /** Collects every secret as it appears, to scrub messages; the front-end passes its own to scrub what it prints after. */
+  readonly scrubber?: SecretScrubber
 }
 
-export interface Export {
+export interface Export extends NamedExport {
   readonly outputName: string
   /** Undefined when exportEnv is off. */
   readonly envName: string | undefined
@@ -48,20 +51,35 @@ export interface RunResult {
 }
 
 export async function runMain(d: RunDeps): Promise<RunResult> {
+  const scrubber = d.scrubber ?? new SecretScrubber()
+  try {
+    return await runScrubbed({ ...d, log: scrubber.logger(d.log) }, scrubber)
+  } catch (err) {
+    throw scrubber.scrubError(err)
+  }
+}
+
+async function runScrubbed(d: RunDeps, scrubber: SecretScrubber): Promise<RunResult> {
   const { config, vault, sink, log } = d
+  /** Registers a secret with the platform's masker and the scrubber the moment it exists. */
+  const mask = (value: string): void => {
+    const pieces = scrubber.add(value)
+    if (sink.maskAll) sink.maskAll(pieces)
+    else for (const piece of pieces) sink.mask(piece)
+  }
   const auth = await login({
     vault,
     auth: config.auth,
     ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}),
     log,
-    mask: (s) => sink.mask(s),
+    mask: (s) => (scrubber.add(s), sink.mask(s)),
   })
   vault.token = auth.token
   if (auth.loggedIn && config.revokeToken) d.cleanup.saveToken(auth.token)
 
   const exports: Export[] = []
-  if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token' })
-  if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token' })
+  if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token (outputToken)' })
+  if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token (exportToken)' })
 
   const leases: string[] = []
   try {
@@ -71,17 +89,34 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
       encoding: config.secretEncodingType,
       log,
       onLease: (id) => leases.push(id),
+      onValue: mask,
       policies: auth.info?.policies ?? [],
     })
-    for (const v of values) exports.push({ outputName: v.outputName, envName: config.exportEnv ? v.envName : undefined, value: v.value, source: v.apiPath })
+    for (const v of values) {
+      exports.push({
+        outputName: v.outputName,
+        envName: config.exportEnv ? v.envName : undefined,
+        value: v.value,
+        source: v.apiPath,
+        ...(v.derivedKey !== undefined ? { derived: { entry: describe(v.entry), path: v.entry.path, key: v.derivedKey } } : {}),
+      })
+    }
+    // names the server chose are checked against every other name of this step before a certificate is issued
+    const pkiPlanned = config.pki.flatMap((req) => pkiNames(req).map((n) => ({ outputName: n.outputName, envName: config.exportEnv ? n.envName : undefined, source: req.path })))
+    const named = sink.hasOutputs === false ? [...exports, ...pkiPlanned].map((e) => ({ ...e, outputName: '' })) : [...exports, ...pkiPlanned]
+    const problems = derivedNameProblems(named)
+    if (problems.length > 0) {
+      throw new VaultOidcError(`${problems.length === 1 ? '' : `${problems.length} names chosen by the server's keys cannot be used:\n- `}${problems.join('\n- ')}`)
+    }
     for (const req of config.pki) {
       const body = await vault.write(req.path, req.parameters)
       if (body?.lease_id) leases.push(body.lease_id)
+      const results = pkiResults(req, body?.data).map((r) => ({ ...r, value: decodeValue(r.value, config.secretEncodingType) }))
+      // the private key's masks go out before any line about this response (its serial is the server's text)
+      for (const r of results) mask(r.value)
       const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
-      log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${serial})` : ''}`)
-      for (const r of pkiResults(req, body?.data)) {
-        exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: decodeValue(r.value, config.secretEncodingType), source: req.path })
-      }
+      log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${untrusted(serial)})` : ''}`)
+      for (const r of results) exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: r.value, source: req.path })
     }
   } finally {
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
@@ -99,10 +134,6 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
 
   checkEnvSizes(exports)
 
-  // mask every value (and its lines and JSON forms) before anything is exported or printed
-  const pieces = new Set(exports.flatMap((e) => maskPieces(e.value)))
-  if (sink.maskAll) sink.maskAll([...pieces])
-  else for (const piece of pieces) sink.mask(piece)
   warnAboutNames(config, exports, log)
   for (const e of exports) {
     if (e.envName !== undefined) sink.exportEnv(e.envName, e.value)
@@ -122,9 +153,10 @@ function warnAboutNames(config: Config, exports: readonly Export[], log: Logger)
       )
     }
   }
+  // names the server chose were checked already (derivedNameProblems): these are the names the workflow wrote
   const seen = new Map<string, string>()
   for (const e of exports) {
-    if (e.envName === undefined) continue
+    if (e.envName === undefined || e.derived) continue
     if (!isValidEnvName(e.envName)) log.warning(`"${e.envName}" (from ${e.source}) is not a portable environment variable name; shells may not be able to read it`)
     const before = seen.get(e.envName)
     if (before !== undefined) log.warning(`${e.envName} is exported twice (from ${before} and ${e.source}); the later value wins`)
@@ -134,12 +166,12 @@ function warnAboutNames(config: Config, exports: readonly Export[], log: Logger)
 
 /** Markdown for the job summary: names and sources only, never values. */
 export function summaryMarkdown(config: Config, result: RunResult): string {
-  const rows = result.exports.map((e) => `| ${e.envName ? `\`${e.envName}\`` : '—'} | ${e.outputName ? `\`${e.outputName}\`` : '—'} | \`${e.source}\` |`)
-  const auth = `${config.auth.method}${config.auth.method !== 'token' ? ` at \`auth/${config.auth.path}\`${config.auth.role ? `, role \`${config.auth.role}\`` : ''}` : ''}`
+  const rows = result.exports.map((e) => `| ${e.envName ? markdownCode(e.envName) : '—'} | ${e.outputName ? markdownCode(e.outputName) : '—'} | ${markdownCode(e.source)} |`)
+  const auth = `${config.auth.method}${config.auth.method !== 'token' ? ` at ${markdownCode(`auth/${config.auth.path}`)}${config.auth.role ? `, role ${markdownCode(config.auth.role)}` : ''}` : ''}`
   const lines = [
     '### Vault secrets',
     '',
-    `Logged in to \`${new URL(config.url).host}\` with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.revokeToken && config.auth.method !== 'token' ? ', revoked at the end of the job' : ''}.`,
+    `Logged in to ${markdownCode(new URL(config.url).host)} with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.revokeToken && config.auth.method !== 'token' ? ', revoked at the end of the job' : ''}.`,
     '',
     '| Environment variable | Step output | Source |',
     '| --- | --- | --- |',

@@ -5,6 +5,7 @@
 import jsonata from 'jsonata'
 import { VaultOidcError } from './errors.js'
 import { normalizeName } from './names.js'
+import { untrusted } from './untrusted.js'
 import type { SecretEntry } from './spec.js'
 import type { EncodingType } from '../config/types.js'
 
@@ -13,6 +14,8 @@ export interface SelectedValue {
   readonly outputName: string
   readonly envName: string
   readonly value: string
+  /** The server's key, when a wildcard named this value after it. */
+  readonly derivedKey?: string
 }
 
 /**
@@ -92,7 +95,7 @@ async function expandWildcard(entry: SecretEntry, body: { data?: unknown }, v2: 
     // keys JSONata cannot spell (quotes, backslashes, backticks) are taken as they are
     const value = /["\\`]/.test(key) ? stringifyValue(keys[key]) : await evaluate(entry, key.includes('.') ? `\`${key}\`` : key, body, v2)
     if (value === undefined) continue
-    out.push({ entry, outputName, envName, value })
+    out.push({ entry, outputName, envName, value, derivedKey: key })
   }
   return out
 }
@@ -100,7 +103,7 @@ async function expandWildcard(entry: SecretEntry, body: { data?: unknown }, v2: 
 function missingKey(entry: SecretEntry, body: { data?: unknown }, v2: boolean): VaultOidcError {
   const keys = keysObject(body, v2)
   const available = keys ? Object.keys(keys) : []
-  const list = available.length > 0 ? `keys there: ${available.slice(0, 20).join(', ')}${available.length > 20 ? ', …' : ''}` : 'the secret has no keys'
+  const list = available.length > 0 ? `keys there: ${available.slice(0, 20).map(untrusted).join(', ')}${available.length > 20 ? ', …' : ''}` : 'the secret has no keys'
   const nested = entry.selector.includes('.') && !entry.selector.startsWith('`') ? '; a "." means a nested key: write `a.b` in backticks for a key that contains a dot' : ''
   return new VaultOidcError(`${describe(entry)}: no value for "${entry.selector}" (${list})${nested}`)
 }

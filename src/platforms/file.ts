@@ -5,8 +5,8 @@
  * Only names, counts and paths are logged.
  */
 import { randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
-import { open, rename, unlink } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { lstat, open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { VaultOidcError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
@@ -36,6 +36,7 @@ export class CollectingSink implements SecretSink {
   }
   /** Step outputs exist only on GitHub; elsewhere every value is an environment variable. */
   setOutput(): void {}
+  readonly hasOutputs = false
   async commit(): Promise<void> {
     await this.masker.flush?.()
   }
@@ -108,20 +109,45 @@ export async function writePrivate(path: string, text: string): Promise<void> {
   }
 }
 
-/** Appends `text` in one write to a file that is (made) 0600, on a line of its own. */
+/**
+ * Appends `text` in one write to a file that is (made) 0600, on a line of its own. Only a regular file is appended
+ * to: a symlink (whose target we would chmod) or a device, FIFO or directory is refused, never touched.
+ */
 export async function appendPrivate(path: string, text: string): Promise<void> {
+  const refuse = (what: string): VaultOidcError =>
+    new VaultOidcError(`cannot append to ${path}: it is ${what}, not a regular file; vault-oidc appends only to a regular file it may make mode 0600. Point it at one (or use --output FILE / exec)`)
+  try {
+    const before = await lstat(path)
+    if (before.isSymbolicLink()) throw refuse('a symbolic link')
+    if (!before.isFile()) throw refuse(kindOf(before))
+  } catch (err) {
+    if (err instanceof VaultOidcError) throw err
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new VaultOidcError(`cannot append to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
   let handle
   try {
-    handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600)
-    const { mode, size } = await handle.stat()
-    if ((mode & 0o077) !== 0) await handle.chmod(0o600)
+    // O_NOFOLLOW: a symlink swapped in after the check above fails here (ELOOP); O_NONBLOCK: a FIFO cannot hang the open
+    handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600)
+    const stat = await handle.stat()
+    if (!stat.isFile()) throw refuse(kindOf(stat))
+    if ((stat.mode & 0o077) !== 0) await handle.chmod(0o600)
     // a file whose last line has no newline would swallow our first export into it
     const last = Buffer.alloc(1)
-    const needsNewline = size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a
+    const needsNewline = stat.size > 0 && (await handle.read(last, 0, 1, stat.size - 1)).bytesRead === 1 && last[0] !== 0x0a
     if (text !== '') await handle.writeFile(needsNewline ? `\n${text}` : text, 'utf8')
   } catch (err) {
+    if (err instanceof VaultOidcError) throw err
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw refuse('a symbolic link')
     throw new VaultOidcError(`cannot append to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   } finally {
     await handle?.close().catch(() => undefined)
   }
+}
+
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a directory'
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device'
+  if (s.isFIFO()) return 'a FIFO'
+  if (s.isSocket()) return 'a socket'
+  return 'a special file'
 }

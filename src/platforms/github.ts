@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { EOL } from 'node:os'
 import type { Logger } from '../core/log.js'
+import { guardLines } from '../core/untrusted.js'
 import type { Platform } from './types.js'
 
 let corked = false
@@ -26,16 +27,23 @@ process.once('exit', flushStdout)
  */
 function batched(write: (m: string) => void): (m: string) => void {
   return (m) => {
-    if (!corked) {
-      corked = true
-      process.stdout.cork()
-      setImmediate(flushStdout)
-    }
-    write(m)
+    holdStdout()
+    write(guardLines(m))
   }
 }
 
-/** The action's logger: workflow commands on stdout through @actions/core, batched per event-loop turn. */
+function holdStdout(): void {
+  if (!corked) {
+    corked = true
+    process.stdout.cork()
+    setImmediate(flushStdout)
+  }
+}
+
+/**
+ * The action's logger: workflow commands on stdout through @actions/core, batched per event-loop turn. Every
+ * message is guarded (guardLines): no line of it can start a workflow command of its own.
+ */
 export const githubLogger: Logger = {
   debug: batched((m) => core.debug(m)),
   info: batched((m) => core.info(m)),
@@ -55,10 +63,10 @@ export function workflowCommand(command: 'add-mask' | 'debug' | 'warning' | 'err
 /** The CLI's logger on GitHub: the same annotations as the action's, written with `write` (stderr). */
 export function githubCommandLogger(write: (text: string) => void): Logger {
   return {
-    debug: (m) => write(workflowCommand('debug', m)),
-    info: (m) => write(`${m}\n`),
-    warning: (m) => write(workflowCommand('warning', m)),
-    error: (m) => write(workflowCommand('error', m)),
+    debug: (m) => write(workflowCommand('debug', guardLines(m))),
+    info: (m) => write(`${guardLines(m)}\n`),
+    warning: (m) => write(workflowCommand('warning', guardLines(m))),
+    error: (m) => write(workflowCommand('error', guardLines(m))),
     isDebug: () => core.isDebug(),
   }
 }
@@ -112,14 +120,10 @@ export function githubPlatform(): Platform {
       flushStdout() // a mask goes out at once, with any log line held back before it
     },
     maskAll(values) {
-      // one write for all ::add-mask:: lines instead of a blocking pipe write each (~0.1 ms apiece on a runner)
-      process.stdout.cork()
-      try {
-        for (const value of values) core.setSecret(value)
-      } finally {
-        process.stdout.uncork()
-        flushStdout()
-      }
+      // masks of values parsed in the same event-loop turn go out in one write, in order with the log lines
+      // (the same stream), instead of a blocking pipe write each (~0.1 ms apiece on a runner)
+      holdStdout()
+      for (const value of values) core.setSecret(value)
     },
     exportEnv: (name, value) => files.add('ENV', name, value),
     setOutput: (name, value) => files.add('OUTPUT', name, value),
@@ -136,7 +140,7 @@ export function githubPlatform(): Platform {
       try {
         files.flush() // errorMessage
       } finally {
-        core.setFailed(message)
+        core.setFailed(guardLines(message))
       }
     },
   }

@@ -8,6 +8,8 @@ export interface SecretSink {
   maskAll?(values: readonly string[]): void
   exportEnv(name: string, value: string): void
   setOutput(name: string, value: string): void
+  /** False where setOutput goes nowhere (the CLI's file and exec sinks): output names then cannot collide. */
+  readonly hasOutputs?: boolean
   /** Called once after every value was handed over (file sinks write here, all or nothing). */
   commit?(): Promise<void>
 }

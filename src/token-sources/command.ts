@@ -7,6 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { DeadlineError, VaultOidcError } from '../core/errors.js'
 import { inputName } from '../core/input-names.js'
+import { untrusted } from '../core/untrusted.js'
 import type { TokenSource } from './types.js'
 
 export interface CommandResult {
@@ -67,7 +68,7 @@ export function quoteStderr(stderr: string): string {
   // one character class, so no backtracking (linear): a run of base64url and dots that starts like a JWT is cut out
   // whether or not it has both dots
   const text = stderr.replace(/eyJ[A-Za-z0-9_.-]*/g, '[jwt]').trim()
-  return text === '' ? '' : `: ${text.split('\n').slice(-3).join(' / ').slice(0, 400)}`
+  return text === '' ? '' : `: ${untrusted(text.split('\n').slice(-3).join(' / ').slice(0, 400))}`
 }
 
 /** A JWT printed on stdout by a command (`buildkite-agent oidc request-token`, `circleci run oidc get`). */

@@ -4,6 +4,7 @@
  * The client authenticates with HTTP Basic (the RFC's must-support) or, with clientAuth "post", in the body.
  */
 import { VaultOidcError } from '../core/errors.js'
+import { untrusted } from '../core/untrusted.js'
 import type { HttpClient } from '../http/client.js'
 import type { TokenSource } from './types.js'
 
@@ -35,8 +36,9 @@ export function oauth2TokenSource(http: HttpClient, o: OAuth2Options): TokenSour
       const body = (res.body ?? {}) as { access_token?: unknown; error?: unknown; error_description?: unknown }
       if (res.status >= 400) {
         const said = [body.error, body.error_description].filter((x) => typeof x === 'string' && x !== '').join(': ').slice(0, 300)
+        // the identity provider's text is data: one line, no log commands
         throw new VaultOidcError(
-          `the OAuth2 token endpoint ${url.host} refused the client credentials (HTTP ${res.status})${said ? `: ${said}` : ''}. ` +
+          `the OAuth2 token endpoint ${url.host} refused the client credentials (HTTP ${res.status})${said ? `: ${untrusted(said)}` : ''}. ` +
             'Check --oauth2-client-id and the client secret; some servers want --oauth2-client-auth post.',
         )
       }

@@ -2,6 +2,7 @@
 import type { HttpClient, HttpResponse } from '../http/client.js'
 import { VaultOidcError, VaultResponseError } from '../core/errors.js'
 import { trimLeading, trimTrailing } from '../core/trim.js'
+import { untrusted } from '../core/untrusted.js'
 
 export interface AuthInfo {
   readonly clientToken: string
@@ -73,7 +74,7 @@ export class VaultClient {
     const res = await this.http.request({ method: 'GET', url: this.url('auth/token/lookup-self'), headers: this.headers(), what: 'token lookup (auth/token/lookup-self)' })
     const data = (envelope(res)?.data ?? {}) as { policies?: unknown; ttl?: unknown; renewable?: unknown }
     return {
-      policies: Array.isArray(data.policies) ? data.policies.map(String) : [],
+      policies: Array.isArray(data.policies) ? data.policies.map((p) => untrusted(p)) : [],
       ttl: typeof data.ttl === 'number' ? data.ttl : 0,
       renewable: data.renewable === true,
     }
@@ -84,7 +85,7 @@ export class VaultClient {
   }
 
   async revokeLease(token: string, leaseId: string): Promise<void> {
-    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})`, cleanup: true })
+    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${untrusted(leaseId.replace(/\/[^/]*$/, '/…'))})`, cleanup: true })
   }
 
   /** Engine type and KV version of the mount holding `path`; undefined when the server won't say. */
@@ -137,7 +138,8 @@ function parseAuth(body: unknown, apiPath: string): AuthInfo {
   if (!auth || typeof auth.client_token !== 'string' || auth.client_token === '') {
     throw new VaultOidcError(`login at "${apiPath}" succeeded but Vault returned no client token (is this an auth mount's login path?)`)
   }
-  const policies = Array.isArray(auth.policies) ? auth.policies.map(String) : []
+  // policy names are only ever shown: kept neutralised (the server's text)
+  const policies = Array.isArray(auth.policies) ? auth.policies.map((p) => untrusted(p)) : []
   const info: AuthInfo = {
     clientToken: auth.client_token,
     policies,

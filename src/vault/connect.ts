@@ -1,4 +1,5 @@
 import { HttpClient } from '../http/client.js'
+import { inputName } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import type { RetryPolicy } from '../core/retry.js'
 import type { Config } from '../config/types.js'
@@ -42,4 +43,26 @@ export function connect(c: ConnectionConfig, log: Logger, deadline: number, retr
 export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs'>, log: Logger, deadline: number): HttpClient {
   const retry = retryPolicy(Math.max(c.retries, 5), { baseDelayMs: 1000 })
   return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry, maxSockets: 4, log })
+}
+
+/**
+ * `http://` to anything but this machine sends the token (and the secrets coming back) in clear text: said once per
+ * run, as a warning (an annotation on GitHub, a stderr line in the CLI). Loopback is a local dev server or agent.
+ */
+export function warnIfCleartext(url: string, log: Logger): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return
+  }
+  if (parsed.protocol !== 'http:' || isLoopback(parsed.hostname)) return
+  log.warning(`"${inputName('url')}" is http:// to ${parsed.host}, which is not this machine: the Vault token and the secrets cross the network unencrypted. Use https://`)
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true
+  return /^::ffff:127\./.test(host) || /^::ffff:7f[0-9a-f]{2}:/.test(host)
 }

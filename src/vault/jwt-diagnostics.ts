@@ -4,6 +4,7 @@
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { inputName } from '../core/input-names.js'
+import { untrusted } from '../core/untrusted.js'
 
 /** Claims worth showing when a login fails (CI platforms' identity claims; never the signature). */
 const SHOWN_CLAIMS = [
@@ -41,7 +42,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /claim "([^"]+)" is missing/,
-    hint: (_c, claims) => `the role binds a claim this token does not have (token claims: ${Object.keys(claims).join(', ')}). For GitHub, "environment" exists only in jobs with an environment.`,
+    hint: (_c, claims) => `the role binds a claim this token does not have (token claims: ${Object.keys(claims).map(untrusted).join(', ')}). For GitHub, "environment" exists only in jobs with an environment.`,
   },
   {
     match: /claim "([^"]+)" does not match any associated bound claim values/,
@@ -53,11 +54,11 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /claim "([^"]+)" (not found in token|could not be converted to string)/,
-    hint: (_c, claims) => `the role's user_claim must name a string claim of the token (token claims: ${Object.keys(claims).join(', ')}); "sub" always works.`,
+    hint: (_c, claims) => `the role's user_claim must name a string claim of the token (token claims: ${Object.keys(claims).map(untrusted).join(', ')}); "sub" always works.`,
   },
   {
     match: /token is expired|exp\) claim/,
-    hint: (_c, claims) => `the token expired${typeof claims.exp === 'number' ? ` at ${new Date(claims.exp * 1000).toISOString()}` : ''}; check the runner's clock, and for a self-signed JWT raise "${inputName('jwtTtl')}".`,
+    hint: (_c, claims) => `the token expired${typeof claims.exp === 'number' && isoTime(claims.exp) ? ` at ${isoTime(claims.exp)}` : ''}; check the runner's clock, and for a self-signed JWT raise "${inputName('jwtTtl')}".`,
   },
   {
     match: /not yet valid|issued in the future/,
@@ -90,19 +91,28 @@ const HINTS: readonly Hint[] = [
  */
 export const MAX_HINT_INPUT_CHARS = 12_000
 
+/**
+ * Vault's message first, always: the hint and the claims are extras, and nothing in them (a claim out of Date's
+ * range, a claim named __proto__, an undecodable token) may replace or hide the real error.
+ */
 export function explainJwtFailure(given: JwtFailureContext, jwt: string | undefined): string {
   const ctx = given.vaultMessage.length > MAX_HINT_INPUT_CHARS ? { ...given, vaultMessage: `${given.vaultMessage.slice(0, MAX_HINT_INPUT_CHARS)} (cut short)` } : given
-  const claims = safeClaims(jwt)
-  const rule = HINTS.find((h) => h.match.test(ctx.vaultMessage))
-  const lines = [`Vault rejected the JWT login at auth/${ctx.mount}${ctx.role ? ` for role "${ctx.role}"` : ''} (HTTP ${ctx.status}): ${ctx.vaultMessage}`]
-  if (rule) lines.push(`Hint: ${rule.hint(ctx, claims)}`)
-  const named = [...ctx.vaultMessage.matchAll(/claim "([^"]+)"/g)].map((m) => m[1] as string)
-  const shown = describeClaims(claims, jwt, named)
-  if (shown) lines.push(`The token presented (claims decoded locally; the token is not shown):\n${shown}`)
+  const vaultMessage = untrusted(ctx.vaultMessage)
+  const lines = [`Vault rejected the JWT login at auth/${ctx.mount}${ctx.role ? ` for role "${ctx.role}"` : ''} (HTTP ${ctx.status}): ${vaultMessage}`]
+  try {
+    const claims = safeClaims(jwt)
+    const rule = HINTS.find((h) => h.match.test(vaultMessage))
+    if (rule) lines.push(`Hint: ${rule.hint(ctx, claims)}`)
+    const named = [...vaultMessage.matchAll(/claim "([^"]+)"/g)].map((m) => m[1] as string)
+    const shown = describeClaims(claims, jwt, named)
+    if (shown) lines.push(`The token presented (claims decoded locally; the token is not shown):\n${shown}`)
+  } catch {
+    // diagnostics are best effort: Vault's own message above is the error
+  }
   return lines.join('\n')
 }
 
-/** Non-secret claims of a JWT, one per line; '' when it cannot be decoded. */
+/** Non-secret claims of a JWT, one per line, neutralised (they are the identity provider's text); '' when it cannot be decoded. */
 export function describeClaims(claims: Record<string, unknown>, jwt?: string, alsoShow: readonly string[] = []): string {
   if (Object.keys(claims).length === 0) return ''
   const now = Math.floor(Date.now() / 1000)
@@ -113,16 +123,24 @@ export function describeClaims(claims: Record<string, unknown>, jwt?: string, al
   } catch {
     alg = ''
   }
-  if (alg) rows.push(`  alg: ${alg}`)
+  if (alg) rows.push(`  alg: ${untrusted(alg)}`)
   for (const name of new Set([...SHOWN_CLAIMS, ...alsoShow])) {
-    if (!(name in claims)) continue
+    // own claims only: "__proto__" or "constructor" must not find Object.prototype's
+    if (!Object.hasOwn(claims, name)) continue
     const v = claims[name]
-    if ((name === 'exp' || name === 'iat' || name === 'nbf') && typeof v === 'number') {
-      const delta = v - now
-      rows.push(`  ${name}: ${new Date(v * 1000).toISOString()} (${delta >= 0 ? `in ${delta}s` : `${-delta}s ago`})`)
-    } else rows.push(`  ${name}: ${fmt(v)}`)
+    const when = (name === 'exp' || name === 'iat' || name === 'nbf') && typeof v === 'number' ? isoTime(v) : undefined
+    if (when !== undefined) {
+      const delta = Math.round(v as number) - now
+      rows.push(`  ${name}: ${when} (${delta >= 0 ? `in ${delta}s` : `${-delta}s ago`})`)
+    } else rows.push(`  ${untrusted(name)}: ${fmt(v)}`)
   }
   return rows.join('\n')
+}
+
+/** A NumericDate as ISO time; undefined when Date cannot represent it (not finite, or beyond ±8.64e15 ms). */
+function isoTime(seconds: number): string | undefined {
+  const ms = seconds * 1000
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined
 }
 
 export function safeClaims(jwt: string | undefined): Record<string, unknown> {
@@ -138,6 +156,13 @@ function firstAud(aud: unknown): unknown {
   return Array.isArray(aud) ? aud[0] : aud
 }
 
+/** A claim value for a message: strings quoted, anything else as JSON; neutralised, and cut to a readable length. */
 function fmt(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v)
+  let text: string
+  try {
+    text = typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v))
+  } catch {
+    text = '(not printable)'
+  }
+  return untrusted(text.length > 300 ? `${text.slice(0, 300)}…` : text)
 }
