@@ -36,6 +36,7 @@ export class CollectingSink implements SecretSink {
   }
   /** Step outputs exist only on GitHub; elsewhere every value is an environment variable. */
   setOutput(): void {}
+  readonly stepOutputs = false
   async commit(): Promise<void> {
     await this.masker.flush?.()
   }

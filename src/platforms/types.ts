@@ -8,6 +8,8 @@ export interface SecretSink {
   maskAll?(values: readonly string[]): void
   exportEnv(name: string, value: string): void
   setOutput(name: string, value: string): void
+  /** false where the platform has no step outputs (setOutput is a no-op there, and the log does not count them). */
+  readonly stepOutputs?: boolean
   /** Called once after every value was handed over (file sinks write here, all or nothing). */
   commit?(): Promise<void>
 }
