@@ -1,3 +1,4 @@
+/* global fetch */ // Node >= 18
 // Starts `vault server -dev` (root token "root", 127.0.0.1:8200) detached from this step, so later steps can use it,
 // and waits until it answers. Its log goes to $RUNNER_TEMP/vault-dev.log.
 import { spawn } from 'node:child_process'
@@ -17,7 +18,7 @@ for (let i = 0; i < 60; i++) {
   try {
     const res = await fetch('http://127.0.0.1:8200/v1/sys/health')
     if (res.ok) {
-      console.log(`Vault dev server up on http://127.0.0.1:8200 (pid ${child.pid}, log ${logFile})`)
+      process.stdout.write(`Vault dev server up on http://127.0.0.1:8200 (pid ${child.pid}, log ${logFile})\n`)
       process.exit(0)
     }
   } catch {

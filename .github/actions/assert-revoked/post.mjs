@@ -1,3 +1,4 @@
+/* global fetch */ // Node >= 18
 // Fails when a token issued for the role (the JWT login's metadata "role") is still alive on the dev server.
 const input = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? ''
 const url = input('url').replace(/\/$/, '')
@@ -19,8 +20,8 @@ for (const accessor of data.keys) {
   if (token.meta?.role === role) alive.push(`${accessor} (created ${new Date(token.creation_time * 1000).toISOString()})`)
 }
 if (alive.length > 0) {
-  console.log(`::error::${alive.length} token(s) of role "${role}" are still alive after the job's steps: ${alive.join(', ')}`)
+  process.stdout.write(`::error::${alive.length} token(s) of role "${role}" are still alive after the job's steps: ${alive.join(', ')}\n`)
   process.exitCode = 1
 } else {
-  console.log(`no token of role "${role}" is alive: every one was revoked`)
+  process.stdout.write(`no token of role "${role}" is alive: every one was revoked\n`)
 }
