@@ -1,9 +1,3 @@
-import { runPostAction } from './action/post.js'
-import { errorMessage } from './core/errors.js'
-import { githubInput, githubPlatform } from './platforms/github.js'
+import { run } from './post.js'
 
-const platform = githubPlatform()
-runPostAction(platform, githubInput).catch((err: unknown) => {
-  // like every other failure of the post step: a warning, never a job failure
-  platform.log.warning(`vault-oidc-action: the post step failed unexpectedly: ${errorMessage(err)}`)
-})
+void run()

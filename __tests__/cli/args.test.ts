@@ -64,6 +64,15 @@ describe('the CLI\'s usage errors (exit code 2, naming the flag)', () => {
     expect(await cli(['--version'], {})).toEqual({ code: 0, stdout: 'vault-oidc test\n', stderr: '' })
   })
 
+  it('-h, `help` and `help <command>` print the same usage as --help, touching nothing else', async () => {
+    const help = await cli(['--help'], {})
+    expect(help.stdout).toContain('vault-oidc help | -h | --help')
+    for (const argv of [['-h'], ['help'], ['help', 'exec'], ['exec', '-h'], ['--role', 'x', '-h']]) {
+      expect({ argv, ...(await cli(argv, {})) }).toEqual({ argv, ...help })
+    }
+    expect((await cli(['-x'], {})).stderr).toContain('-x: unknown flag')
+  })
+
   it('warns that a secret given on the command line is visible to other processes', async () => {
     const run = await cli(['--url', 'http://127.0.0.1:9', '--password', 'pw-on-argv', '--method', 'userpass', '--username', 'u', '--retries', '0', '--output', '-'], {})
     expect(run.stderr).toContain('--password on the command line is visible to other processes on this machine; prefer $BAO_PASSWORD or --password-file')

@@ -1,20 +1,29 @@
 /**
- * The CircleCI orb and the GitLab template: valid YAML of the expected shape, and their scripts really work — run
- * in bash with the platform's variables, `npx` faked to start dist/cli.cjs, against a loopback fake Vault.
+ * What ships: the npm package (packed, installed alone without a registry, run against the real dev server), the
+ * CircleCI orb, the GitLab template and the GitLab CI/CD component — valid YAML of the expected shape whose scripts
+ * really work: run in the shell the platform uses, with its variables, `npx` faked to start dist/cli.cjs, against a
+ * loopback fake Vault.
  */
-import { beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
-import { DIST } from '../../__fixtures__/runner.js'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
+import { DIST, leaks } from '../../__fixtures__/runner.js'
+import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startTogether } from '../../__fixtures__/together.js'
 import { cleanEnv, useLoopback } from './helpers.js'
 
-const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown }
+const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown; loadAll(text: string): unknown[] }
 const ROOT = join(DIST, '..')
-/** bash in a child process without blocking this one (the fake Vault answers from here). */
-const bash = async (script: string, env: Record<string, string>): Promise<string> => (await promisify(execFile)('bash', ['-c', `exec </dev/null\n${script}`], { env, encoding: 'utf8' })).stdout
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string }
+/** A shell script in a child process without blocking this one (the fake Vault answers from here). */
+const shell = async (sh: string, script: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> =>
+  await promisify(execFile)(sh, ['-c', `exec </dev/null\n${script}`], { env, encoding: 'utf8' })
+const bash = async (script: string, env: Record<string, string>): Promise<string> => (await shell('bash', script, env)).stdout
 const VALUE = `p@ss 'w"o$rd\`\nline 2`
 
 interface OrbCommand {
@@ -41,20 +50,48 @@ describe('CircleCI orb (orb/orb.yml)', () => {
     expect([...used.matchAll(/<< parameters\.([a-z-]+) >>/g)].map((m) => m[1]).filter((p) => !(p! in command.parameters))).toEqual([])
   })
 
-  it('its step logs in with `circleci run oidc get` for the audience and appends the secret to $BASH_ENV', async () => {
-    const token = await loop.issuer.mint({ audience: 'https://vault.example.com' })
-    loop.dir.fakeExecutable('circleci', `printf %s ${JSON.stringify(token)}`)
-    const params: Record<string, string> = { role: 'ci', audience: 'https://vault.example.com', secrets: 'secret/app db_password | DB_PASSWORD' }
-    const run = command.steps[0]!.run
+  /** The step's environment with these parameters (the rest at their defaults), as CircleCI renders it. */
+  const stepEnv = (params: Record<string, string>): Record<string, string> => {
     const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries(run.environment)) {
+    for (const [k, v] of Object.entries(command.steps[0]!.run.environment)) {
       const name = /<< parameters\.([a-z-]+) >>/.exec(v)![1]!
       env[k] = params[name] ?? String(command.parameters[name]!.default ?? '')
     }
+    return env
+  }
+
+  it('its step (POSIX sh, as CircleCI runs it on any image) logs in with `circleci run oidc get` for the audience and appends the secret to $BASH_ENV', async () => {
+    const token = await loop.issuer.mint({ audience: 'https://vault.example.com' })
+    loop.dir.fakeExecutable('circleci', `printf %s ${JSON.stringify(token)}`)
+    const env = stepEnv({ role: 'ci', audience: 'https://vault.example.com', secrets: 'secret/app db_password | DB_PASSWORD' })
     const bashEnv = loop.dir.file('bash_env')
-    await bash(run.command, cleanEnv({ ...env, CIRCLECI: 'true', BASH_ENV: bashEnv, VAULT_ADDR: loop.vault.url, PATH: `${loop.dir.path}:${process.env.PATH}` }))
+    const run = await shell('/bin/sh', command.steps[0]!.run.command, cleanEnv({ ...env, CIRCLECI: 'true', BASH_ENV: bashEnv, VAULT_ADDR: loop.vault.url, PATH: `${loop.dir.path}:${process.env.PATH}` }))
     expect(loop.dir.args('circleci').at(-1)).toEqual(['run', 'oidc', 'get', '--claims', '{"aud":"https://vault.example.com"}'])
+    expect(loop.dir.args('npx').at(-1)?.slice(0, 3)).toEqual(['--yes', '--package', `vault-oidc-action@${PKG.version}`])
     expect(execFileSync('bash', ['-c', `. "$1"; printf %s "$DB_PASSWORD"`, 'bash', bashEnv], { encoding: 'utf8', input: '' }) === VALUE).toBe(true)
+    // CircleCI has no step outputs: the log counts only what happened
+    expect(run.stderr).toContain('vault-oidc: exported 1 environment variable(s) from 1 source(s)')
+    expect(run.stderr).not.toContain('output(s)')
+  })
+
+  it('on an image without bash the step stops with a message that says so, before anything runs', async () => {
+    const noBash = mkdtempSync(join(tmpdir(), 'no-bash-'))
+    try {
+      const env = stepEnv({ role: 'ci', secrets: 'secret/app db_password' })
+      const failed = shell('/bin/sh', command.steps[0]!.run.command, { ...env, CIRCLECI: 'true', BASH_ENV: join(noBash, 'bash_env'), PATH: noBash })
+      await expect(failed).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`vault-oidc/load-secrets: this executor has no bash. CircleCI hands variables to later steps through $BASH_ENV, which only bash reads: use an image with bash (e.g. cimg/node), or run 'npx --yes --package vault-oidc-action@${PKG.version} vault-oidc exec -- CMD'`),
+      })
+      expect(readdirSync(noBash)).toEqual([])
+    } finally {
+      rmSync(noBash, { recursive: true, force: true })
+    }
+  })
+
+  it('runs the exact package version it documents by default, and says what the executor needs', () => {
+    expect(command.parameters.version!.default).toBe(PKG.version)
+    expect((orb as unknown as { description: string }).description).toMatch(/needs Node\.js >= 20\.19 with npx, and bash/)
   })
 })
 
@@ -80,5 +117,170 @@ describe('GitLab template (templates/gitlab-vault-oidc.yml)', () => {
     expect(readdirSync(tmp)).toEqual([])
     const login = loop.vault.requests.filter((r) => r.path === '/v1/auth/jwt/login').at(-1)
     expect(login?.body).toEqual({ jwt: token, role: 'ci' })
+  })
+
+  it('runs the exact package version it documents by default', () => {
+    expect(job.variables.VAULT_OIDC_VERSION).toBe(PKG.version)
+  })
+})
+
+describe('GitLab CI/CD component (templates/vault-oidc.yml)', () => {
+  const [header, body] = yaml.loadAll(readFileSync(join(ROOT, 'templates', 'vault-oidc.yml'), 'utf8')) as [
+    { spec: { inputs: Record<string, { type?: string; default?: unknown; description: string }> } },
+    Record<string, unknown>,
+  ]
+  const inputs = header.spec.inputs
+
+  /** What GitLab does with `include: component … inputs:`: every $[[ inputs.x ]] in keys and values, replaced. */
+  function interpolate(given: Record<string, string | boolean>): Record<string, { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; before_script: string[] }> {
+    const value = (name: string): string => {
+      if (!(name in inputs)) throw new Error(`$[[ inputs.${name} ]] is not a declared input`)
+      const v = given[name] ?? inputs[name]!.default
+      if (v === undefined) throw new Error(`input ${name} is required`)
+      return String(v)
+    }
+    const walk = (node: unknown): unknown => {
+      if (typeof node === 'string') return node.replace(/\$\[\[ inputs\.([a-z-]+) \]\]/g, (_, name: string) => value(name))
+      if (Array.isArray(node)) return node.map(walk)
+      if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [walk(k), walk(v)]))
+      return node
+    }
+    return walk(body) as ReturnType<typeof interpolate>
+  }
+
+  it('declares typed inputs (url and secrets required), each used, none used undeclared', () => {
+    expect(Object.keys(inputs).sort()).toEqual(['audience', 'auth-path', 'ignore-not-found', 'name', 'namespace', 'role', 'secrets', 'url', 'version'])
+    for (const [name, input] of Object.entries(inputs)) {
+      expect({ name, type: input.type }).toEqual({ name, type: name === 'ignore-not-found' ? 'boolean' : 'string' })
+      expect({ name, required: input.default === undefined }).toEqual({ name, required: name === 'url' || name === 'secrets' })
+      expect(input.description.length).toBeGreaterThan(10)
+    }
+    const used = new Set([...JSON.stringify(body).matchAll(/\$\[\[ inputs\.([a-z-]+) \]\]/g)].map((m) => m[1]))
+    expect([...used].sort()).toEqual(Object.keys(inputs).sort())
+    expect(inputs.version!.default).toBe(PKG.version)
+  })
+
+  it('included with inputs, its hidden job declares the ID token and its before_script puts the secret into the job shell', async () => {
+    const tmp = loop.dir.file('tmp-component')
+    mkdirSync(tmp)
+    const secrets = 'secret/app db_password | DB_PASSWORD; secret/missing k | NOPE'
+    const jobs = interpolate({ name: '.deploy-secrets', url: loop.vault.url, role: 'ci', secrets, 'ignore-not-found': true })
+    expect(Object.keys(jobs)).toEqual(['.deploy-secrets'])
+    const job = jobs['.deploy-secrets']!
+    // the audience defaults to the url (GitLab expands $VAULT_OIDC_URL from the job's variables)
+    expect(job.id_tokens).toEqual({ VAULT_OIDC_ID_TOKEN: { aud: '$VAULT_OIDC_URL' } })
+    expect(job.variables).toEqual({ VAULT_OIDC_URL: loop.vault.url, VAULT_OIDC_ROLE: 'ci', VAULT_OIDC_SECRETS: secrets, VAULT_OIDC_AUTH_PATH: 'jwt', VAULT_OIDC_NAMESPACE: '', VAULT_OIDC_VERSION: PKG.version })
+    const token = await loop.issuer.mint({ audience: loop.vault.url })
+    const script = ['set -e', ...job.before_script, 'printf %s "$DB_PASSWORD"'].join('\n')
+    const run = await shell('/bin/sh', script, cleanEnv({ ...job.variables, GITLAB_CI: 'true', TMPDIR: tmp, VAULT_OIDC_ID_TOKEN: token, PATH: `${loop.dir.path}:${process.env.PATH}` }))
+    expect(run.stdout === VALUE).toBe(true)
+    expect(readdirSync(tmp)).toEqual([])
+    expect(loop.dir.args('npx').at(-1)?.slice(0, 3)).toEqual(['--yes', '--package', `vault-oidc-action@${PKG.version}`])
+    const login = loop.vault.requests.filter((r) => r.path === '/v1/auth/jwt/login').at(-1)
+    expect(login?.body).toEqual({ jwt: token, role: 'ci' })
+    // GitLab has no step outputs: the log counts only what happened
+    expect(run.stderr).toContain('vault-oidc: exported 1 environment variable(s) from 1 source(s)')
+    expect(run.stderr).not.toContain('output(s)')
+  })
+})
+
+describe('the npm package', () => {
+  interface Packed {
+    filename: string
+    size: number
+    unpackedSize: number
+    files: Array<{ path: string }>
+  }
+  const exec = promisify(execFile)
+  let work: string
+  let packed: Packed
+  let vault: VaultServer
+  let issuer: OidcIssuer
+  /** npm with no registry it could reach and an empty cache: whatever it installs comes from the tarball. */
+  const npmEnv = (): Record<string, string> =>
+    cleanEnv({ npm_config_registry: 'http://127.0.0.1:9/', npm_config_cache: join(work, 'npm-cache'), npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' })
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'vault-oidc-pack-'))
+    ;[vault, issuer, packed] = await startTogether([
+      startVaultServer(),
+      startOidcIssuer(),
+      exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, env: npmEnv(), encoding: 'utf8' }).then((r) => (JSON.parse(r.stdout) as Packed[])[0]!),
+    ] as const)
+  }, 120_000)
+  afterAll(async () => {
+    await Promise.all([vault?.stop(), issuer?.close()])
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  it('holds the bundles, their notices, the action, orb and GitLab files, LICENSE and the docs it names; no sources, tests or fixtures', () => {
+    expect(packed.files.map((f) => f.path).sort()).toEqual(
+      [
+        'CHANGELOG.md',
+        'LICENSE',
+        'README.md',
+        'SECURITY.md',
+        'action.yml',
+        'dist/THIRD_PARTY_NOTICES.md',
+        'dist/cli.cjs',
+        'dist/main.cjs',
+        'dist/post.cjs',
+        'orb/orb.yml',
+        'package.json',
+        'templates/gitlab-vault-oidc.yml',
+        'templates/vault-oidc.yml',
+      ].sort(),
+    )
+    expect(packed.filename).toBe(`${PKG.name}-${PKG.version}.tgz`)
+  })
+
+  it('stays within its size budget (every job that runs the CLI downloads it)', () => {
+    expect(packed.size).toBeLessThan(200 * 1024)
+    expect(packed.unpackedSize).toBeLessThan(640 * 1024)
+  })
+
+  it('names every bundled package in dist/THIRD_PARTY_NOTICES.md with its license text', () => {
+    const notices = readFileSync(join(DIST, 'THIRD_PARTY_NOTICES.md'), 'utf8')
+    for (const name of ['@actions/core', '@actions/http-client', 'jose', 'jsonata']) {
+      const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version
+      expect(notices).toContain(`## ${name} ${version}\n\nLicense: MIT.`)
+    }
+    expect(notices.match(/Permission is hereby granted, free of charge/g)?.length).toBe(notices.match(/^## /gm)?.length)
+  })
+
+  it('installs alone, with no registry, and the installed vault-oidc runs exec against the real dev server', async () => {
+    const prefix = join(work, 'prefix')
+    await exec('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(work, packed.filename)], { env: npmEnv(), encoding: 'utf8' })
+    const installed = join(prefix, 'lib', 'node_modules', PKG.name)
+    expect(existsSync(join(installed, 'node_modules'))).toBe(false) // nothing else was pulled in
+    const env = (extra: Record<string, string>): Record<string, string> => cleanEnv({ ...extra, PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin` })
+
+    expect((await exec('vault-oidc', ['--version'], { env: env({}), encoding: 'utf8' })).stdout).toBe(`vault-oidc ${PKG.version}\n`)
+    expect((await exec('vault-oidc', ['-h'], { env: env({}), encoding: 'utf8' })).stdout).toContain('vault-oidc exec [flags] -- CMD ARGS')
+
+    await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
+    await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
+    await vault.api('PUT', 'sys/policies/acl/packed', { policy: 'path "secret/data/packed" { capabilities = ["read"] }' })
+    await vault.api('POST', 'auth/jwt/role/packed', { role_type: 'jwt', user_claim: 'sub', bound_audiences: ['https://vault.test'], token_policies: ['packed'], token_ttl: '5m' })
+    await vault.api('POST', 'secret/data/packed', { data: { password: VALUE } })
+    const token = await issuer.mint({ audience: 'https://vault.test' })
+    const out = join(work, 'child-saw')
+    const child = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, process.env.DB_PASSWORD)`]
+    const run = await exec('vault-oidc', ['exec', '--url', vault.addr, '--role', 'packed', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/data/packed password | DB_PASSWORD', '--', ...child], { env: env({ CI_TOKEN: token }), encoding: 'utf8' })
+    expect(readFileSync(out, 'utf8') === VALUE).toBe(true)
+    expect(run.stderr).toContain('vault-oidc: exported 1 environment variable(s) from 1 source(s)')
+    expect(run.stderr).toContain('revoked the Vault token')
+    expect(leaks(run.stdout + run.stderr, [VALUE, token])).toEqual([])
+  })
+
+  it("e2e.yml's revocation check (.github/actions/assert-revoked post step) fails while a role token lives, passes once it is revoked", async () => {
+    const check = (): Promise<{ stdout: string }> =>
+      exec(process.execPath, [join(ROOT, '.github', 'actions', 'assert-revoked', 'post.mjs')], { env: cleanEnv({ INPUT_URL: vault.addr, 'INPUT_ROOT-TOKEN': vault.rootToken, INPUT_ROLE: 'packed' }), encoding: 'utf8' })
+    // after the installed CLI's exec above, every token of the role was revoked
+    expect((await check()).stdout).toContain('no token of role "packed" is alive: every one was revoked')
+    const login = await vault.api<{ auth: { client_token: string } }>('POST', 'auth/jwt/login', { role: 'packed', jwt: await issuer.mint({ audience: 'https://vault.test' }) })
+    await expect(check()).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('::error::1 token(s) of role "packed" are still alive') })
+    await vault.api('POST', 'auth/token/revoke-self', {}, { token: login.body.auth.client_token })
+    expect((await check()).stdout).toContain('no token of role "packed" is alive')
   })
 })

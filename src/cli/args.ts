@@ -38,7 +38,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       throw new UsageError(`--${prev}`, `takes no separate value: write --${prev}=${own[i]} (or --${prev} / --no-${prev})`)
     }
   }
-  const normalized = own.map(booleanValue)
+  // -h is --help (the one short flag: what people type first when lost)
+  const normalized = own.map((arg) => (arg === '-h' ? '--help' : booleanValue(arg)))
   let parsed: ReturnType<typeof parseArgs>
   try {
     parsed = parseArgs({ args: normalized, options: OPTIONS, allowPositionals: true, allowNegative: true, strict: true })
@@ -46,6 +47,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     throw usageError(err as Error & { code?: string })
   }
   const [first, ...rest] = parsed.positionals
+  // `vault-oidc help` (and `help exec`, `help check`, ...) prints the same usage as --help
+  if (first === 'help' && child.length === 0) return { command: 'export', values: { ...parsed.values, help: true } as ParsedArgs['values'], child: [] }
   const command = (first ?? 'export') as Command
   if (!COMMANDS.includes(command)) throw new UsageError(String(first), `unknown command; use one of ${COMMANDS.join(', ')} (see --help)`)
   if (rest.length > 0) throw new UsageError(String(rest[0]), `unexpected argument${command === 'exec' ? ': put the command to run after "--"' : ''}`)

@@ -18,6 +18,7 @@ export function helpText(): string {
     '  vault-oidc exec [flags] -- CMD ARGS  run CMD with the secrets in its environment only; exits with its code',
     '  vault-oidc check [flags]             log in and report which --secrets paths are readable (exports nothing)',
     '  vault-oidc claims [flags]            print the claims of the OIDC token this job would present',
+    '  vault-oidc help | -h | --help        this help',
     '',
   ]
   for (const [group, title] of Object.entries(GROUPS)) {

@@ -140,7 +140,8 @@ async function runScrubbed(d: RunDeps, scrubber: SecretScrubber): Promise<RunRes
     if (e.outputName !== '') sink.setOutput(e.outputName, e.value)
   }
   await sink.commit?.()
-  log.info(`exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s) and ${exports.filter((e) => e.outputName !== '').length} output(s) from ${new Set(exports.map((e) => e.source)).size} source(s)`)
+  const outputs = sink.hasOutputs === false ? '' : ` and ${exports.filter((e) => e.outputName !== '').length} output(s)`
+  log.info(`exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s)${outputs} from ${new Set(exports.map((e) => e.source)).size} source(s)`)
   return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
 }
 

@@ -137,11 +137,14 @@ export function githubPlatform(): Platform {
       await core.summary.addRaw(markdown, true).write()
     },
     setFailed: (message) => {
+      let unwritten = ''
       try {
         files.flush() // errorMessage
-      } finally {
-        core.setFailed(guardLines(message))
+      } catch (err) {
+        // the step fails either way; say why the errorMessage output is missing instead of throwing past the ::error::
+        unwritten = ` (the errorMessage output could not be written: ${err instanceof Error ? err.message : String(err)})`
       }
+      core.setFailed(guardLines(message + unwritten))
     },
   }
 }
