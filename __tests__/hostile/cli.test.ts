@@ -94,6 +94,29 @@ describe('a signal after the login, before the exec child starts', () => {
   })
 })
 
+describe('a signal before export writes the variables', () => {
+  it('SIGTERM: --output FILE is never written, the token is revoked, exit 143', async () => {
+    t.fake.kv2('secret', 'app', { a: 'value-a-zz' })
+    let readSeen: () => void = () => undefined
+    const reading = new Promise<void>((resolve) => (readSeen = resolve))
+    t.fake.on('GET /v1/secret/data/app', () => (readSeen(), { hang: true }))
+    const dir = tempDir()
+    try {
+      const out = dir.file('vars.sh')
+      const { child, result } = startBundle(['export', '--method', 'approle', '--role-id', 'rid', '--secret-id-file', writeSecret(dir.file('sid')), '--secrets', 'secret/app a | A', '--output', out], { VAULT_ADDR: t.fake.url })
+      await reading
+      child.kill('SIGTERM')
+      const run = await result
+      expect(run.code).toBe(143)
+      expect(run.stderr).toContain('stopped by SIGTERM before the variables were written; nothing was written, revoking what was issued')
+      expect(existsSync(out)).toBe(false)
+      expect(t.fake.requests.filter((r) => r.path === '/v1/auth/token/revoke-self')).toHaveLength(1)
+    } finally {
+      dir.remove()
+    }
+  })
+})
+
 function writeSecret(file: string): string {
   writeFileSync(file, 'sid-value\n', { mode: 0o600 })
   return file

@@ -68,9 +68,8 @@ const MIN_SCRUB_LENGTH = 4
  */
 export class SecretScrubber {
   private readonly pieces = new Set<string>()
-  /** Pieces by length, and the lengths longest first: scrubbing replaces longer pieces before their parts. */
-  private readonly byLength = new Map<number, string[]>()
-  private readonly lengths: number[] = []
+  /** Pieces by their first MIN_SCRUB_LENGTH characters: a message is scanned once, not once per piece. */
+  private readonly byPrefix = new Map<string, string[]>()
 
   /** Registers a value's mask pieces (see maskPieces); returns them. */
   add(value: string): string[] {
@@ -83,24 +82,24 @@ export class SecretScrubber {
     for (const p of pieces) {
       if (p.length < MIN_SCRUB_LENGTH || this.pieces.has(p)) continue
       this.pieces.add(p)
-      const same = this.byLength.get(p.length)
+      const prefix = p.slice(0, MIN_SCRUB_LENGTH)
+      const same = this.byPrefix.get(prefix)
       if (same) same.push(p)
-      else {
-        this.byLength.set(p.length, [p])
-        const at = this.lengths.findIndex((l) => l < p.length)
-        this.lengths.splice(at === -1 ? this.lengths.length : at, 0, p.length)
-      }
+      else this.byPrefix.set(prefix, [p])
     }
   }
 
   /** `text` with every registered piece replaced by `***` (longest first). */
   scrub(text: string): string {
     if (this.pieces.size === 0 || text.length < MIN_SCRUB_LENGTH) return text
-    let out = text
-    for (const length of this.lengths) {
-      if (length > out.length) continue
-      for (const p of this.byLength.get(length) as string[]) if (out.includes(p)) out = out.split(p).join('***')
+    let found: Set<string> | undefined
+    for (let i = 0; i + MIN_SCRUB_LENGTH <= text.length; i++) {
+      const candidates = this.byPrefix.get(text.slice(i, i + MIN_SCRUB_LENGTH))
+      if (candidates) for (const p of candidates) if (text.startsWith(p, i)) (found ??= new Set()).add(p)
     }
+    if (!found) return text
+    let out = text
+    for (const p of [...found].sort((a, b) => b.length - a.length)) out = out.split(p).join('***')
     return out
   }
 

@@ -61,9 +61,12 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
 
 async function runScrubbed(d: RunDeps, scrubber: SecretScrubber): Promise<RunResult> {
   const { config, vault, sink, log } = d
-  /** Registers a secret with the platform's masker and the scrubber the moment it exists. */
+  /** Registers a secret with the platform's masker (each piece once per run) and the scrubber the moment it exists. */
+  const masked = new Set<string>()
   const mask = (value: string): void => {
-    const pieces = scrubber.add(value)
+    const pieces = scrubber.add(value).filter((p) => !masked.has(p))
+    for (const p of pieces) masked.add(p)
+    if (pieces.length === 0) return
     if (sink.maskAll) sink.maskAll(pieces)
     else for (const piece of pieces) sink.mask(piece)
   }
