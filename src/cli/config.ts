@@ -12,7 +12,7 @@ import type { Logger } from '../core/log.js'
 import { detectPlatform, type PlatformName } from '../platforms/detect.js'
 import { FORMATS, type Format } from '../platforms/formats.js'
 import type { Command, ParsedArgs } from './args.js'
-import { FLAGS, type FlagSpec } from './flags.js'
+import { FLAG_FOR_INPUT, FLAGS, type FlagSpec } from './flags.js'
 
 export const JWT_SOURCES = ['github', 'gitlab', 'circleci', 'semaphore', 'bitbucket', 'buildkite', 'azure', 'kubernetes', 'env', 'file', 'stdin', 'oauth2'] as const
 export type JwtSourceName = (typeof JWT_SOURCES)[number]
@@ -90,7 +90,8 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
     ['outputToken', 'false'],
     ['check', String(args.command === 'check')],
   ])
-  const config = readActionConfig((name) => inputs.get(name) ?? '')
+  // every message names inputs as this CLI's flags ("--role-id", not "roleId")
+  const config = readActionConfig((name) => inputs.get(name) ?? '', (input) => FLAG_FOR_INPUT.get(input) ?? input)
 
   const platform = detectPlatform(env)
   const jwtSource = oneOf(value('jwt-source'), JWT_SOURCES, '--jwt-source')

@@ -10,7 +10,6 @@ import { dirname, join } from 'node:path'
 import type { Config } from '../config/types.js'
 import { checkReport, runCheck } from '../core/check.js'
 import { errorMessage, InputError, VaultOidcError } from '../core/errors.js'
-import { inputName, nameInputs } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import { revokeAll, type RevokeRequest } from '../core/revoke.js'
 import { runMain, type CleanupState } from '../core/run.js'
@@ -25,7 +24,6 @@ import { connect, platformHttp } from '../vault/connect.js'
 import { describeClaims, safeClaims } from '../vault/jwt-diagnostics.js'
 import { parseCliArgs } from './args.js'
 import { readCliConfig, type CliIo, type CliOptions, type Origins } from './config.js'
-import { FLAG_FOR_INPUT } from './flags.js'
 import { helpText } from './help.js'
 import { chooseMasker, exportSink } from './sinks.js'
 import { chooseTokenSource } from './sources.js'
@@ -49,8 +47,6 @@ export function stderrLogger(write: (text: string) => void, debug: () => boolean
 }
 
 export async function runCli(ctx: CliContext): Promise<number> {
-  // every message names inputs as this CLI's flags ("--role-id", not "roleId")
-  nameInputs((input) => FLAG_FOR_INPUT.get(input) ?? input)
   let debug = false
   let log = stderrLogger(ctx.stderr, () => debug)
   const origins: Origins = new Map()
@@ -146,7 +142,7 @@ async function exportOrExec(r: Run): Promise<number> {
     const vars = (sink as CollectingSink).variables()
     return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
   } finally {
-    const request = config.revokeToken ? cleanupRequest(owned, keep, exported, vault.token) : undefined
+    const request = config.revokeToken ? cleanupRequest(owned, keep, exported, config.auth.token) : undefined
     if (request) {
       const report = await revokeAll(vault, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
@@ -190,7 +186,7 @@ function runChild(argv: readonly string[], env: NodeJS.ProcessEnv, log: Logger):
 /** An input error names the flag, and where its value came from ("--url (from $VAULT_ADDR): …"). */
 function describeError(err: unknown, origins: Origins): string {
   if (!(err instanceof InputError)) return errorMessage(err)
-  const flag = inputName(err.input)
+  const flag = err.input
   const origin = flag.startsWith('--') ? origins.get(flag.slice(2)) : undefined
   return `${flag}${origin && origin !== flag ? ` (from ${origin.startsWith('--') ? origin : `$${origin}`})` : ''}: ${err.detail}`
 }

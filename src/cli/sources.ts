@@ -33,7 +33,7 @@ export function needsJwt(config: Config, options: CliOptions): boolean {
 export function chooseTokenSource(config: Config, options: CliOptions, d: SourceDeps): TokenSource | undefined {
   if (!needsJwt(config, options)) return undefined
   const { auth } = config
-  if (auth.jwtPrivateKey && options.jwtSource === undefined) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, d.env, auth.jwtAudience)
+  if (auth.jwtPrivateKey && options.jwtSource === undefined) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, d.env, auth.jwtAudience, config.inputName)
   const name = options.jwtSource ?? implied(options) ?? byPlatform(options, auth.kubernetesTokenPath, d.env)
   return build(name, config, options, d)
 }

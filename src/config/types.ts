@@ -1,6 +1,7 @@
 /** The typed configuration every entry point (action, CLI) builds once, before any work starts. */
 import type { SecretEntry } from '../core/spec.js'
 import type { PkiRequest } from '../core/pki.js'
+import type { InputNamer } from '../core/input-names.js'
 
 export type EncodingType = 'base64' | 'hex' | 'utf8'
 
@@ -57,4 +58,6 @@ export interface Config {
   readonly timeoutMs: number
   readonly revokeToken: boolean
   readonly check: boolean
+  /** How messages name an input: the action's input names, or the CLI's flags. */
+  readonly inputName: InputNamer
 }

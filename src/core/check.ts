@@ -19,14 +19,14 @@ export interface CheckReport {
 }
 
 export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
-  const { config, vault, log } = d
-  const auth = await login({ vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s) })
-  vault.token = auth.token
+  const { config, log } = d
+  const auth = await login({ vault: d.vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s), inputName: config.inputName })
+  const vault = d.vault.withToken(auth.token)
   if (auth.loggedIn && config.revokeToken) d.cleanup?.saveToken(auth.token)
   try {
     // the login answer has the policies and TTL; a given token is looked up (a token without the default policy may not)
     const identity = auth.info ? { policies: auth.info.policies, ttl: auth.info.leaseDuration } : await lookupSelf(vault, log)
-    const paths = await checkPaths(d, auth.token)
+    const paths = await checkPaths({ ...d, vault }, auth.token)
     return { ok: paths.every((p) => p.status === 'ok'), paths, ...identity }
   } finally {
     if (auth.loggedIn && config.revokeToken) {

@@ -47,15 +47,16 @@ export interface RunResult {
 }
 
 export async function runMain(d: RunDeps): Promise<RunResult> {
-  const { config, vault, sink, log } = d
+  const { config, sink, log } = d
   const auth = await login({
-    vault,
+    vault: d.vault,
     auth: config.auth,
     ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}),
     log,
     mask: (s) => sink.mask(s),
+    inputName: config.inputName,
   })
-  vault.token = auth.token
+  const vault = d.vault.withToken(auth.token)
   if (auth.loggedIn && config.revokeToken) d.cleanup.saveToken(auth.token)
 
   const exports: Export[] = []

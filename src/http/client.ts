@@ -6,7 +6,7 @@
 import * as http from 'node:http'
 import type * as https from 'node:https'
 import { DeadlineError, NetworkError, VaultResponseError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
+import { actionInputName, type InputNamer } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import { parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js'
 import { defaultProxyFor, proxyAuthorization, proxyError, proxyTlsName } from './proxy.js'
@@ -34,6 +34,8 @@ export interface HttpClientOptions {
   /** Which proxy to use for a URL; the default reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY like the runner does. */
   readonly proxyFor?: (url: URL) => URL | undefined
   readonly now?: () => number
+  /** How messages name an input ("url" in the action, "--url" in the CLI); the action's names by default. */
+  readonly inputName?: InputNamer
 }
 
 export interface HttpRequest {
@@ -66,14 +68,14 @@ export class HttpClient {
   private readonly agents = new Map<string, http.Agent>()
   private readonly now: () => number
   private tlsModule: Promise<TlsModule> | undefined
-  /** Requests sent (including retries), for the benchmark and the tests. */
-  requestCount = 0
+  private readonly inputName: InputNamer
 
   /** The retry policy bounded by this client's overall deadline (also for callers that retry a whole exchange). */
   readonly retryPolicy: RetryPolicy
 
   constructor(readonly options: HttpClientOptions) {
     this.now = options.now ?? Date.now
+    this.inputName = options.inputName ?? actionInputName
     this.retryPolicy = { ...options.retry, deadline: options.deadline, now: this.now }
   }
 
@@ -107,7 +109,7 @@ export class HttpClient {
         throw new NetworkError(
           `${req.what}: ${url.host} redirected (${res.status}) to another host, ${target.host}; ` +
             `the request was not followed${carriesToken ? ' so that the Vault token is never sent to another host' : ''}. ` +
-            `Point "${inputName('url')}" at the active Vault node or at a load balancer that forwards requests.`,
+            `Point "${this.inputName('url')}" at the active Vault node or at a load balancer that forwards requests.`,
           'EREDIRECT',
           true,
         )
@@ -191,24 +193,23 @@ export class HttpClient {
         })
       })
       const timer = setTimeout(() => {
-        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${inputName('requestTimeout')})`, 'ETIMEDOUT'))
+        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${this.inputName('requestTimeout')})`, 'ETIMEDOUT'))
       }, timeoutMs)
       request.on('error', (err) => {
         clearTimeout(timer)
         if (err instanceof NetworkError || err instanceof DeadlineError) reject(err)
-        else if (proxy && !isHttps) reject(proxyError(proxy, err)) // the connection that failed is the proxy's
+        else if (proxy && !isHttps) reject(proxyError(proxy, err, this.inputName)) // the connection that failed is the proxy's
         else reject(this.networkError(req, url, err))
       })
       // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
       request.on('close', () => clearTimeout(timer))
       if (payload) request.write(payload)
       request.end()
-      this.requestCount++
     })
   }
 
   private deadlineError(req: HttpRequest, url: URL): DeadlineError {
-    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "${inputName('timeout')}" or check that ${url.host} is reachable`)
+    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "${this.inputName('timeout')}" or check that ${url.host} is reachable`)
   }
 
   private networkError(req: HttpRequest, url: URL, err: Error & { code?: string }): NetworkError {
@@ -216,12 +217,12 @@ export class HttpClient {
     const tlsCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']
     if (tlsCodes.includes(code)) {
       return new NetworkError(
-        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "${inputName('caCertificate')}" (or VAULT_CACERT for the CLI); "${inputName('tlsSkipVerify')}: true" only for tests`,
+        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "${this.inputName('caCertificate')}" (or VAULT_CACERT for the CLI); "${this.inputName('tlsSkipVerify')}: true" only for tests`,
         code,
         true,
       )
     }
-    const hint = code === 'ECONNREFUSED' ? ` (is Vault running and is "${inputName('url')}" right?)` : code === 'ENOTFOUND' ? ` (is the host name in "${inputName('url')}" right?)` : ''
+    const hint = code === 'ECONNREFUSED' ? ` (is Vault running and is "${this.inputName('url')}" right?)` : code === 'ENOTFOUND' ? ` (is the host name in "${this.inputName('url')}" right?)` : ''
     return new NetworkError(`${req.what}: cannot reach ${url.host}: ${code}${hint}`, code)
   }
 
@@ -230,7 +231,7 @@ export class HttpClient {
     let agent = this.agents.get(key)
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: this.options.maxSockets }
-      agent = !secure ? new http.Agent(common) : url.protocol === 'https:' ? secure.httpsAgent(common, this.options.tls, proxy) : secure.proxyTlsAgent(common)
+      agent = !secure ? new http.Agent(common) : url.protocol === 'https:' ? secure.httpsAgent(common, this.options.tls, proxy, this.inputName) : secure.proxyTlsAgent(common)
       this.agents.set(key, agent)
     }
     return agent

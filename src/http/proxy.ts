@@ -2,7 +2,7 @@
 import { isIP } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import { NetworkError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
+import type { InputNamer } from '../core/input-names.js'
 
 /** The runner's own proxy rules (HTTPS_PROXY/HTTP_PROXY, NO_PROXY; loopback is never proxied). */
 export function defaultProxyFor(url: URL): URL | undefined {
@@ -37,7 +37,7 @@ function decodeOnce(s: string): string {
 }
 
 /** A failure to reach or talk to the proxy itself, named as such (with a hint for an https:// proxy's certificate). */
-export function proxyError(proxy: URL, err: Error & { code?: string }): NetworkError {
+export function proxyError(proxy: URL, err: Error & { code?: string }, inputName: InputNamer): NetworkError {
   const code = err.code ?? 'EPROXY'
   const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(code) ? ` (TLS to the https:// proxy: add its CA to NODE_EXTRA_CA_CERTS; "${inputName('caCertificate')}" is for Vault only)` : ''
   return new NetworkError(`cannot reach proxy ${proxy.host}: ${err.code ?? err.message}${tlsHint}`, code)

@@ -9,13 +9,14 @@ import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
 import { NetworkError } from '../core/errors.js'
 import type { TlsOptions } from './client.js'
+import type { InputNamer } from '../core/input-names.js'
 import { proxyAuthorization, proxyError, proxyPort, proxyTlsName } from './proxy.js'
 
 export const httpsRequest = https.request
 
-export function httpsAgent(common: http.AgentOptions, t: TlsOptions, proxy: URL | undefined): https.Agent {
+export function httpsAgent(common: http.AgentOptions, t: TlsOptions, proxy: URL | undefined, inputName: InputNamer): https.Agent {
   const options = { ...common, ...tlsConnectOptions(t) }
-  return proxy ? new TunnelingAgent(options, proxy) : new https.Agent(options)
+  return proxy ? new TunnelingAgent(options, proxy, inputName) : new https.Agent(options)
 }
 
 /**
@@ -39,6 +40,7 @@ class TunnelingAgent extends https.Agent {
   constructor(
     options: https.AgentOptions,
     private readonly proxy: URL,
+    private readonly inputName: InputNamer,
   ) {
     super(options)
   }
@@ -72,7 +74,7 @@ class TunnelingAgent extends https.Agent {
       secure.once('secureConnect', () => callback(null, secure))
       secure.once('error', (err) => callback(err))
     })
-    connect.once('error', (err: Error & { code?: string }) => callback(proxyError(this.proxy, err)))
+    connect.once('error', (err: Error & { code?: string }) => callback(proxyError(this.proxy, err, this.inputName)))
     connect.end()
     return undefined
   }

@@ -6,39 +6,52 @@ import * as core from '@actions/core'
 import type { Logger } from '../core/log.js'
 import type { Platform } from './types.js'
 
-let corked = false
-
-/** Writes out whatever log lines are held back (see batched); also on exit, so a crash loses none of them. */
-function flushStdout(): void {
-  if (!corked) return
-  corked = false
-  process.stdout.uncork()
-}
-process.once('exit', flushStdout)
-
 /**
  * Log lines written in one turn of the event loop go out in one write: stdout is a blocking pipe to the runner,
  * and a line per read (debug) would otherwise cost a syscall and a runner wake-up each. Order is kept (everything
  * goes through process.stdout) and setImmediate flushes before the next turn, so a hang still shows every line.
+ * Nothing happens until the first line: then stdout is corked, and an exit hook makes sure a crash loses none.
  */
-function batched(write: (m: string) => void): (m: string) => void {
-  return (m) => {
-    if (!corked) {
-      corked = true
-      process.stdout.cork()
-      setImmediate(flushStdout)
-    }
-    write(m)
+interface StdoutBatch {
+  batched(write: (m: string) => void): (m: string) => void
+  /** Writes out whatever log lines are held back. */
+  flush(): void
+}
+
+function stdoutBatch(): StdoutBatch {
+  let corked = false
+  let hooked = false
+  const flush = (): void => {
+    if (!corked) return
+    corked = false
+    process.stdout.uncork()
+  }
+  return {
+    flush,
+    batched: (write) => (m) => {
+      if (!corked) {
+        corked = true
+        process.stdout.cork()
+        setImmediate(flush)
+        if (!hooked) {
+          hooked = true
+          process.once('exit', flush)
+        }
+      }
+      write(m)
+    },
   }
 }
 
 /** The action's logger: workflow commands on stdout through @actions/core, batched per event-loop turn. */
-export const githubLogger: Logger = {
-  debug: batched((m) => core.debug(m)),
-  info: batched((m) => core.info(m)),
-  warning: batched((m) => core.warning(m)),
-  error: batched((m) => core.error(m)),
-  isDebug: () => core.isDebug(),
+function githubLogger(batch: StdoutBatch): Logger {
+  return {
+    debug: batch.batched((m) => core.debug(m)),
+    info: batch.batched((m) => core.info(m)),
+    warning: batch.batched((m) => core.warning(m)),
+    error: batch.batched((m) => core.error(m)),
+    isDebug: () => core.isDebug(),
+  }
 }
 
 /**
@@ -61,12 +74,13 @@ export function githubCommandLogger(write: (text: string) => void): Logger {
 }
 
 export function githubPlatform(): Platform {
+  const batch = stdoutBatch()
   return {
     name: 'github',
-    log: githubLogger,
+    log: githubLogger(batch),
     mask(value) {
       core.setSecret(value)
-      flushStdout() // a mask goes out at once, with any log line held back before it
+      batch.flush() // a mask goes out at once, with any log line held back before it
     },
     maskAll(values) {
       // one write for all ::add-mask:: lines instead of a blocking pipe write each (~0.1 ms apiece on a runner)
@@ -75,7 +89,7 @@ export function githubPlatform(): Platform {
         for (const value of values) core.setSecret(value)
       } finally {
         process.stdout.uncork()
-        flushStdout()
+        batch.flush()
       }
     },
     exportEnv: (name, value) => core.exportVariable(name, value),

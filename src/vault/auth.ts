@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import type { AuthConfig } from '../config/types.js'
 import { InputError, NetworkError, VaultOidcError, VaultResponseError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
+import { actionInputName, type InputNamer } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import { withRetry } from '../core/retry.js'
 import type { TokenSource } from '../token-sources/types.js'
@@ -27,6 +27,7 @@ export interface LoginOptions {
   /** Called with every secret the login handles (JWTs, secret ids, the Vault token) before it can be logged. */
   readonly mask: (secret: string) => void
   /** Names of the inputs, so messages point at what the user writes (action: camelCase; CLI: --flags). */
+  readonly inputName?: InputNamer
 }
 
 interface LoginRequest {
@@ -37,8 +38,9 @@ interface LoginRequest {
 
 export async function login(o: LoginOptions): Promise<LoginResult> {
   const { auth, vault } = o
+  const inputName = o.inputName ?? actionInputName
   if (auth.method === 'token') {
-    if (!auth.token) throw new InputError('token', `is required when "${inputName('method')}" is token (or choose another method)`)
+    if (!auth.token) throw new InputError(inputName('token'), `is required when "${inputName('method')}" is token (or choose another method)`)
     o.mask(auth.token)
     return { token: auth.token, loggedIn: false }
   }
@@ -63,16 +65,16 @@ export async function login(o: LoginOptions): Promise<LoginResult> {
     if (auth.method === 'jwt' || auth.method === 'oidc' || auth.method === 'kubernetes') {
       throw new VaultOidcError(
         explainJwtFailure(
-          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path },
+          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path, inputName },
           auth.method === 'kubernetes' ? undefined : lastJwt,
         ),
       )
     }
-    throw new VaultOidcError(`Vault rejected the ${auth.method} login at auth/${auth.path} (HTTP ${err.status}): ${said}\nHint: ${loginHint(auth, said)}`)
+    throw new VaultOidcError(`Vault rejected the ${auth.method} login at auth/${auth.path} (HTTP ${err.status}): ${said}\nHint: ${loginHint(auth, said, inputName)}`)
   }
 }
 
-function loginHint(auth: AuthConfig, said: string): string {
+function loginHint(auth: AuthConfig, said: string, inputName: InputNamer): string {
   if (/no handler for route|route entry not found/.test(said)) return `nothing is mounted at auth/${auth.path}: set "${inputName('path')}" to the auth mount's path (and "${inputName('namespace')}" if it lives in one).`
   if (auth.method === 'approle') return `check "${inputName('roleId')}" and "${inputName('secretId')}" (a secret_id expires and may be single-use).`
   if (auth.method === 'userpass' || auth.method === 'ldap') return `check "${inputName('username')}" and "${inputName('password')}".`
@@ -82,27 +84,28 @@ function loginHint(auth: AuthConfig, said: string): string {
 
 async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginRequest>> {
   const { auth } = o
+  const inputName = o.inputName ?? actionInputName
   const loginPath = `auth/${auth.path}/login`
   // vault-action has no built-in cert or oidc: there they post authPayload, so that still works here
   const payload = auth.authPayload
   if (payload && (auth.method === 'cert' || auth.method === 'oidc')) return async () => ({ apiPath: loginPath, body: payload })
   switch (auth.method) {
     case 'approle': {
-      if (!auth.roleId) throw new InputError('roleId', `is required when "${inputName('method')}" is approle`)
+      if (!auth.roleId) throw new InputError(inputName('roleId'), `is required when "${inputName('method')}" is approle`)
       const secretId = auth.wrappedSecretId ? await unwrapSecretId(o) : auth.secretId
       if (secretId) o.mask(secretId)
       const body = { role_id: auth.roleId, ...(secretId ? { secret_id: secretId } : {}) }
       return async () => ({ apiPath: loginPath, body })
     }
     case 'github': {
-      if (!auth.githubToken) throw new InputError('githubToken', `is required when "${inputName('method')}" is github`)
+      if (!auth.githubToken) throw new InputError(inputName('githubToken'), `is required when "${inputName('method')}" is github`)
       o.mask(auth.githubToken)
       return async () => ({ apiPath: loginPath, body: { token: auth.githubToken } })
     }
     case 'userpass':
     case 'ldap': {
-      if (!auth.username) throw new InputError('username', `is required when "${inputName('method')}" is ${auth.method}`)
-      if (!auth.password) throw new InputError('password', `is required when "${inputName('method')}" is ${auth.method}`)
+      if (!auth.username) throw new InputError(inputName('username'), `is required when "${inputName('method')}" is ${auth.method}`)
+      if (!auth.password) throw new InputError(inputName('password'), `is required when "${inputName('method')}" is ${auth.method}`)
       o.mask(auth.password)
       return async () => ({ apiPath: `${loginPath}/${encodeURIComponent(auth.username ?? '')}`, body: { password: auth.password } })
     }
@@ -113,7 +116,7 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
         try {
           jwt = (await readFile(auth.kubernetesTokenPath, 'utf8')).trim()
         } catch (err) {
-          throw new InputError('kubernetesTokenPath', `cannot read the service-account token at ${auth.kubernetesTokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+          throw new InputError(inputName('kubernetesTokenPath'), `cannot read the service-account token at ${auth.kubernetesTokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
         }
         o.mask(jwt)
         return { apiPath: loginPath, body: { jwt, ...(auth.role ? { role: auth.role } : {}) } }
@@ -139,7 +142,7 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
     }
     default: {
       if (!auth.authPayload) {
-        throw new InputError('method', `"${auth.method}" is not a built-in method (${BUILTIN_METHODS.join(', ')}); give its login body in "${inputName('authPayload')}"`)
+        throw new InputError(inputName('method'), `"${auth.method}" is not a built-in method (${BUILTIN_METHODS.join(', ')}); give its login body in "${inputName('authPayload')}"`)
       }
       const body = auth.authPayload
       return async () => ({ apiPath: loginPath, body })

@@ -34,14 +34,20 @@ export interface MountInfo {
 
 export class VaultClient {
   private readonly base: string
-  token: string | undefined
 
   constructor(
     readonly http: HttpClient,
     url: string,
     readonly namespace: string | undefined,
+    /** Sent with every request that does not name its own; none before login. */
+    readonly token?: string,
   ) {
     this.base = url.replace(/\/+$/, '')
+  }
+
+  /** The same connection, sending `token` (a client is derived after login instead of being changed). */
+  withToken(token: string): VaultClient {
+    return new VaultClient(this.http, this.base, this.namespace, token)
   }
 
   url(apiPath: string): URL {

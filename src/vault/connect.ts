@@ -4,7 +4,7 @@ import type { RetryPolicy } from '../core/retry.js'
 import type { Config } from '../config/types.js'
 import { VaultClient } from './client.js'
 
-export type ConnectionConfig = Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'concurrency'> & { namespace?: string }
+export type ConnectionConfig = Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'concurrency'> & Partial<Pick<Config, 'inputName'>> & { namespace?: string }
 
 export interface Connection {
   readonly http: HttpClient
@@ -30,6 +30,7 @@ export function connect(c: ConnectionConfig, log: Logger, deadline: number, retr
     retry: retryPolicy(c.retries, retry),
     maxSockets: c.concurrency,
     log,
+    ...(c.inputName ? { inputName: c.inputName } : {}),
   })
   return { http, vault: new VaultClient(http, c.url, c.namespace) }
 }
@@ -39,7 +40,7 @@ export function connect(c: ConnectionConfig, log: Logger, deadline: number, retr
  * than for Vault (at least 5 retries from 1 s): GitHub's ID-token endpoint has bursts of 5xx lasting seconds, which
  * @actions/core's own getIDToken (vault-action's) rides out with ~10 s of backoff.
  */
-export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs'>, log: Logger, deadline: number): HttpClient {
+export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
   const retry = retryPolicy(Math.max(c.retries, 5), { baseDelayMs: 1000 })
-  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry, maxSockets: 4, log })
+  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry, maxSockets: 4, log, inputName: c.inputName })
 }

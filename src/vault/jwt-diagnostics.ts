@@ -3,7 +3,7 @@
  * and the token's non-secret claims (decoded locally; the token itself is never printed).
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { inputName } from '../core/input-names.js'
+import { actionInputName, type InputNamer } from '../core/input-names.js'
 
 /** Claims worth showing when a login fails (CI platforms' identity claims; never the signature). */
 const SHOWN_CLAIMS = [
@@ -20,7 +20,7 @@ const SHOWN_CLAIMS = [
 
 interface Hint {
   readonly match: RegExp
-  readonly hint: (ctx: JwtFailureContext, claims: Record<string, unknown>) => string
+  readonly hint: (ctx: JwtFailureContext, claims: Record<string, unknown>, inputName: InputNamer) => string
 }
 
 export interface JwtFailureContext {
@@ -28,6 +28,8 @@ export interface JwtFailureContext {
   readonly status: number
   readonly role: string | undefined
   readonly mount: string
+  /** How messages name an input (the action's names by default). */
+  readonly inputName?: InputNamer
 }
 
 const HINTS: readonly Hint[] = [
@@ -37,7 +39,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /invalid audience \(aud\) claim|audience claim does not match/,
-    hint: (_c, claims) => `the token's aud ${fmt(claims.aud)} is not in the role's bound_audiences. Set "${inputName('jwtGithubAudience')}" to one of the role's bound_audiences, or add ${fmt(firstAud(claims.aud))} to them.`,
+    hint: (_c, claims, inputName) => `the token's aud ${fmt(claims.aud)} is not in the role's bound_audiences. Set "${inputName('jwtGithubAudience')}" to one of the role's bound_audiences, or add ${fmt(firstAud(claims.aud))} to them.`,
   },
   {
     match: /claim "([^"]+)" is missing/,
@@ -57,7 +59,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /token is expired|exp\) claim/,
-    hint: (_c, claims) => `the token expired${typeof claims.exp === 'number' ? ` at ${new Date(claims.exp * 1000).toISOString()}` : ''}; check the runner's clock, and for a self-signed JWT raise "${inputName('jwtTtl')}".`,
+    hint: (_c, claims, inputName) => `the token expired${typeof claims.exp === 'number' ? ` at ${new Date(claims.exp * 1000).toISOString()}` : ''}; check the runner's clock, and for a self-signed JWT raise "${inputName('jwtTtl')}".`,
   },
   {
     match: /not yet valid|issued in the future/,
@@ -67,19 +69,19 @@ const HINTS: readonly Hint[] = [
   { match: /invalid subject|\(sub\) claim/, hint: (_c, claims) => `the role's bound_subject differs from the token's sub ${fmt(claims.sub)}; binding stable claims (repository, ref) with bound_claims is more robust.` },
   {
     match: /role "[^"]*" could not be found|role .* not found/,
-    hint: (c) => `there is no role "${c.role ?? ''}" on auth/${c.mount}: check "${inputName('role')}", "${inputName('path')}" and "${inputName('namespace')}".`,
+    hint: (c, _claims, inputName) => `there is no role "${c.role ?? ''}" on auth/${c.mount}: check "${inputName('role')}", "${inputName('path')}" and "${inputName('namespace')}".`,
   },
-  { match: /missing role/, hint: (c) => `set "${inputName('role')}", or give the JWT mount auth/${c.mount} a default_role.` },
+  { match: /missing role/, hint: (c, _claims, inputName) => `set "${inputName('role')}", or give the JWT mount auth/${c.mount} a default_role.` },
   { match: /role with oidc role_type is not allowed/, hint: () => 'the role was created with the default role_type=oidc; recreate it with role_type=jwt.' },
   { match: /missing token/, hint: () => 'the JWT was empty: on GitHub add "permissions: id-token: write" to the job.' },
-  { match: /could not load configuration/, hint: (c) => `auth/${c.mount} has no config: write auth/${c.mount}/config (jwks_url or jwt_validation_pubkeys, bound_issuer), or check "${inputName('path')}".` },
+  { match: /could not load configuration/, hint: (c, _claims, inputName) => `auth/${c.mount} has no config: write auth/${c.mount}/config (jwks_url or jwt_validation_pubkeys, bound_issuer), or check "${inputName('path')}".` },
   {
     match: /no known key successfully validated|failed to verify id token signature|error verifying token signature/,
     hint: (_c, claims) => `the mount trusts another issuer's keys than the one that signed this token (iss ${fmt(claims.iss)}); point jwks_url / oidc_discovery_url at that issuer.`,
   },
   { match: /unexpected algorithm/, hint: () => "the token's alg is not in the mount's jwt_supported_algs; add it." },
   { match: /error configuring token validator|keyset configuration error/, hint: () => 'Vault could not fetch the issuer keys (JWKS): let the Vault server reach the issuer, or set jwks_ca_pem.' },
-  { match: /no handler for route|route entry not found/, hint: (c) => `nothing is mounted at auth/${c.mount}: set "${inputName('path')}" to the JWT auth mount's path (and "${inputName('namespace')}" if it lives in one).` },
+  { match: /no handler for route|route entry not found/, hint: (c, _claims, inputName) => `nothing is mounted at auth/${c.mount}: set "${inputName('path')}" to the JWT auth mount's path (and "${inputName('namespace')}" if it lives in one).` },
   { match: /permission denied/, hint: () => "Vault denied the login: the runner's address may be outside the role's token_bound_cidrs." },
 ]
 
@@ -87,7 +89,7 @@ export function explainJwtFailure(ctx: JwtFailureContext, jwt: string | undefine
   const claims = safeClaims(jwt)
   const rule = HINTS.find((h) => h.match.test(ctx.vaultMessage))
   const lines = [`Vault rejected the JWT login at auth/${ctx.mount}${ctx.role ? ` for role "${ctx.role}"` : ''} (HTTP ${ctx.status}): ${ctx.vaultMessage}`]
-  if (rule) lines.push(`Hint: ${rule.hint(ctx, claims)}`)
+  if (rule) lines.push(`Hint: ${rule.hint(ctx, claims, ctx.inputName ?? actionInputName)}`)
   const named = [...ctx.vaultMessage.matchAll(/claim "([^"]+)"/g)].map((m) => m[1] as string)
   const shown = describeClaims(claims, jwt, named)
   if (shown) lines.push(`The token presented (claims decoded locally; the token is not shown):\n${shown}`)
