@@ -50,7 +50,7 @@ function inputError(values: Record<string, string>): InputError {
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
 
-/** vault-action v3.4.0's inputs and their action.yml defaults (va-spec §6). */
+/** vault-action v3.4.0's inputs and their action.yml defaults (its action.yml). */
 const VAULT_ACTION_INPUTS: Record<string, string | undefined> = {
   url: undefined, secrets: undefined, pki: undefined, namespace: undefined, method: 'token', role: undefined, path: undefined,
   token: undefined, roleId: undefined, secretId: undefined, githubToken: undefined, kubernetesTokenPath: DEFAULT_KUBERNETES_TOKEN_PATH,

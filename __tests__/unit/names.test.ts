@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { droppedCharacters, isValidEnvName, normalizeName } from '../../src/core/names.js'
 
-describe('vault-action name normalisation (va-spec §1)', () => {
+describe('vault-action name normalisation', () => {
   it.each([
     ['npmToken', 'npmToken', 'NPMTOKEN'],
     ['test-123', 'test123', 'TEST123'],

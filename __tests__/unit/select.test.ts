@@ -36,7 +36,7 @@ async function value(spec: string, body: { data?: unknown }, kvVersion?: 1 | 2):
   return (await select(spec, body, kvVersion))[0]?.[2]
 }
 
-describe('values are the strings vault-action exports (va-spec §2)', () => {
+describe('values are the strings vault-action exports', () => {
   it.each([
     ['str', 'abc'],
     ['multi', 'line one\nline two'],

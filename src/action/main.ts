@@ -11,7 +11,7 @@ import type { TokenSource } from '../token-sources/types.js'
 import { connect, platformHttp } from '../vault/connect.js'
 import { STATE_LEASES, STATE_TOKEN } from './state.js'
 
-export const ERROR_PREFIX = 'vault-oidc-action'
+const ERROR_PREFIX = 'vault-oidc-action'
 
 export async function runAction(platform: Platform, get: InputReader, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now()

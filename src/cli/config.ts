@@ -126,7 +126,7 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
 }
 
 /** VAULT_X → [BAO_X, VAULT_X]; other names as they are. */
-export function envNames(flag: FlagSpec): string[] {
+function envNames(flag: FlagSpec): string[] {
   return (flag.env ?? []).flatMap((n) => (n.startsWith('VAULT_') && !n.startsWith('VAULT_OIDC_') ? [`BAO_${n.slice(6)}`, n] : [n]))
 }
 

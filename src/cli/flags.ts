@@ -84,8 +84,6 @@ export const FLAGS: readonly FlagSpec[] = [
 /** Flags whose value is a secret also exist as `--NAME-file PATH`. */
 export const FILE_FLAGS: readonly string[] = FLAGS.filter((f) => f.secret).map((f) => `${f.name}-file`)
 
-export const BY_NAME: ReadonlyMap<string, FlagSpec> = new Map(FLAGS.map((f) => [f.name, f]))
-
 /** action input name → "--flag", to rewrite the core's messages in the CLI's terms. */
 export const FLAG_FOR_INPUT: ReadonlyMap<string, string> = new Map([
   ...FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, `--${f.name}`] as const),

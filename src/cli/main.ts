@@ -111,25 +111,25 @@ async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliC
   return 0
 }
 
-async function check(r: Run): Promise<number> {
-  const report = await runCheck({ config: r.config, vault: r.vault, sink: new CollectingSink(r.masker), log: r.log, ...(r.source ? { tokenSource: r.source } : {}) })
-  r.ctx.stdout(`${checkReport(report)}\n`)
+async function check(run: Run): Promise<number> {
+  const report = await runCheck({ config: run.config, vault: run.vault, sink: new CollectingSink(run.masker), log: run.log, ...(run.source ? { tokenSource: run.source } : {}) })
+  run.ctx.stdout(`${checkReport(report)}\n`)
   const bad = report.paths.filter((p) => p.status !== 'ok').length
-  if (bad > 0) r.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
+  if (bad > 0) run.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
   return bad > 0 ? 1 : 0
 }
 
-async function exportOrExec(r: Run): Promise<number> {
-  const { config, options, vault, log } = r
+async function exportOrExec(run: Run): Promise<number> {
+  const { config, options, vault, log } = run
   const exec = options.command === 'exec'
-  const sink: SecretSink = exec ? new CollectingSink(r.masker) : exportSink(options, r.ctx.env, r.masker, log, r.ctx.stdout)
+  const sink: SecretSink = exec ? new CollectingSink(run.masker) : exportSink(options, run.ctx.env, run.masker, log, run.ctx.stdout)
   if (config.secrets.length === 0 && config.pki.length === 0) log.warning('no --secrets (or --secrets-file, --pki) given: nothing to read')
   const owned: { token?: string; leases: string[] } = { leases: [] }
   const cleanup: CleanupState = { saveToken: (t) => (owned.token = t), saveLeases: (ids) => owned.leases.push(...ids) }
   let keep = false
   let exported = false
   try {
-    const result = await runMain({ config, vault, sink, log, cleanup, ...(r.source ? { tokenSource: r.source } : {}) })
+    const result = await runMain({ config, vault, sink, log, cleanup, ...(run.source ? { tokenSource: run.source } : {}) })
     exported = !exec
     if (!exec) {
       if (config.exportToken) keep = true
@@ -140,7 +140,7 @@ async function exportOrExec(r: Run): Promise<number> {
       return 0
     }
     const vars = (sink as CollectingSink).variables()
-    return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
+    return await runChild(options.child, { ...run.ctx.env, ...Object.fromEntries(vars) }, log)
   } finally {
     const request = config.revokeToken ? cleanupRequest(owned, keep, exported, config.auth.token) : undefined
     if (request) {

@@ -45,10 +45,10 @@ export function chooseMasker(platform: PlatformName, env: NodeJS.ProcessEnv, log
   return NO_MASKING
 }
 
-export function exportSink(o: CliOptions, env: NodeJS.ProcessEnv, masker: Masker, log: Logger, stdout: (text: string) => void): SecretSink {
-  if (o.output !== undefined) return new FileSink({ path: o.output, format: o.format ?? formatForPath(o.output) }, masker, log, stdout)
-  if (o.format !== undefined && o.format !== 'shell') throw new InputError('--format', `needs --output FILE (on ${PLATFORM_TITLES[o.platform]} the default sink has its own format)`)
-  if (o.platform === 'github' && o.format === undefined) {
+export function exportSink(options: CliOptions, env: NodeJS.ProcessEnv, masker: Masker, log: Logger, stdout: (text: string) => void): SecretSink {
+  if (options.output !== undefined) return new FileSink({ path: options.output, format: options.format ?? formatForPath(options.output) }, masker, log, stdout)
+  if (options.format !== undefined && options.format !== 'shell') throw new InputError('--format', `needs --output FILE (on ${PLATFORM_TITLES[options.platform]} the default sink has its own format)`)
+  if (options.platform === 'github' && options.format === undefined) {
     // GITHUB_ENV / GITHUB_OUTPUT files like the action; masks through the CLI's masker (stderr), not @actions/core's stdout
     for (const file of ['GITHUB_ENV', 'GITHUB_OUTPUT']) {
       // without them @actions/core would print "::set-env name=…::value" to stdout instead
@@ -57,14 +57,14 @@ export function exportSink(o: CliOptions, env: NodeJS.ProcessEnv, masker: Masker
     const github = githubPlatform()
     return { mask: (v) => masker.mask(v), exportEnv: (n, v) => github.exportEnv(n, v), setOutput: (n, v) => github.setOutput(n, v) }
   }
-  if (o.platform === 'circleci') {
+  if (options.platform === 'circleci') {
     const bashEnv = env.BASH_ENV
     if (!bashEnv) throw new InputError('--output', 'is required: $BASH_ENV is not set (CircleCI sets it in every job); or use "vault-oidc exec -- CMD"')
     return new FileSink({ path: bashEnv, format: 'shell', append: true, label: '$BASH_ENV' }, masker, log, stdout)
   }
   throw new InputError(
     '--output',
-    `is required ${o.platform === 'generic' ? 'outside a known CI' : `on ${PLATFORM_TITLES[o.platform]}`}: write the variables to a file you then source (--output FILE, mode 0600) or to stdout for eval (--output -); ` +
+    `is required ${options.platform === 'generic' ? 'outside a known CI' : `on ${PLATFORM_TITLES[options.platform]}`}: write the variables to a file you then source (--output FILE, mode 0600) or to stdout for eval (--output -); ` +
       'or keep them off disk with "vault-oidc exec -- CMD ARGS"',
   )
 }

@@ -15,7 +15,7 @@ import { selfSignedJwtSource } from '../token-sources/self-signed.js'
 import type { TokenSource } from '../token-sources/types.js'
 import type { CliOptions, JwtSourceName } from './config.js'
 
-export const DEFAULT_GITLAB_JWT_ENV = 'VAULT_ID_TOKEN'
+const DEFAULT_GITLAB_JWT_ENV = 'VAULT_ID_TOKEN'
 
 export interface SourceDeps {
   readonly env: NodeJS.ProcessEnv
@@ -26,28 +26,28 @@ export interface SourceDeps {
   readonly mask: (secret: string) => void
 }
 
-export function needsJwt(config: Config, options: CliOptions): boolean {
+function needsJwt(config: Config, options: CliOptions): boolean {
   return options.command === 'claims' || config.auth.method === 'jwt' || config.auth.method === 'oidc'
 }
 
-export function chooseTokenSource(config: Config, options: CliOptions, d: SourceDeps): TokenSource | undefined {
+export function chooseTokenSource(config: Config, options: CliOptions, deps: SourceDeps): TokenSource | undefined {
   if (!needsJwt(config, options)) return undefined
   const { auth } = config
-  if (auth.jwtPrivateKey && options.jwtSource === undefined) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, d.env, auth.jwtAudience, config.inputName)
-  const name = options.jwtSource ?? implied(options) ?? byPlatform(options, auth.kubernetesTokenPath, d.env)
-  return build(name, config, options, d)
+  if (auth.jwtPrivateKey && options.jwtSource === undefined) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, deps.env, auth.jwtAudience, config.inputName)
+  const name = options.jwtSource ?? implied(options) ?? byPlatform(options, auth.kubernetesTokenPath, deps.env)
+  return build(name, config, options, deps)
 }
 
-function implied(o: CliOptions): JwtSourceName | undefined {
-  if (o.oauth2) return 'oauth2'
-  if (o.jwtFile) return 'file'
-  if (o.jwtStdin) return 'stdin'
-  if (o.jwtEnv) return o.platform === 'gitlab' ? 'gitlab' : 'env'
+function implied(options: CliOptions): JwtSourceName | undefined {
+  if (options.oauth2) return 'oauth2'
+  if (options.jwtFile) return 'file'
+  if (options.jwtStdin) return 'stdin'
+  if (options.jwtEnv) return options.platform === 'gitlab' ? 'gitlab' : 'env'
   return undefined
 }
 
-function byPlatform(o: CliOptions, kubernetesTokenPath: string, env: NodeJS.ProcessEnv): JwtSourceName {
-  if (o.platform !== 'generic') return o.platform
+function byPlatform(options: CliOptions, kubernetesTokenPath: string, env: NodeJS.ProcessEnv): JwtSourceName {
+  if (options.platform !== 'generic') return options.platform
   if (env.KUBERNETES_SERVICE_HOST && existsSync(kubernetesTokenPath)) return 'kubernetes'
   throw new VaultOidcError(
     'no OIDC token source detected (not GitHub Actions, GitLab CI, CircleCI, Semaphore, Bitbucket, Buildkite, Azure DevOps or a Kubernetes pod): ' +
@@ -55,15 +55,15 @@ function byPlatform(o: CliOptions, kubernetesTokenPath: string, env: NodeJS.Proc
   )
 }
 
-function build(name: JwtSourceName, config: Config, o: CliOptions, d: SourceDeps): TokenSource {
+function build(name: JwtSourceName, config: Config, options: CliOptions, deps: SourceDeps): TokenSource {
   const audience = config.auth.jwtAudience
-  const { env, log } = d
+  const { env, log } = deps
   switch (name) {
     case 'github':
-      return githubIdTokenSource(d.http(), env, audience, d.mask)
+      return githubIdTokenSource(deps.http(), env, audience, deps.mask)
     case 'gitlab': {
-      const variable = o.jwtEnv ?? DEFAULT_GITLAB_JWT_ENV
-      const source = envTokenSource(`GitLab ID token ($${variable})`, [variable], env, `Declare it in the job: "id_tokens: { ${variable}: { aud: <your Vault role's bound_audiences> } }"${o.jwtEnv ? '' : ', or name your variable with --jwt-env'}.`)
+      const variable = options.jwtEnv ?? DEFAULT_GITLAB_JWT_ENV
+      const source = envTokenSource(`GitLab ID token ($${variable})`, [variable], env, `Declare it in the job: "id_tokens: { ${variable}: { aud: <your Vault role's bound_audiences> } }"${options.jwtEnv ? '' : ', or name your variable with --jwt-env'}.`)
       return checkingAudience(source, audience, log, 'GitLab sets the audience in the job\'s id_tokens: (aud:), not on the command line')
     }
     case 'circleci':
@@ -75,22 +75,22 @@ function build(name: JwtSourceName, config: Config, o: CliOptions, d: SourceDeps
     case 'buildkite':
       return buildkiteTokenSource(env, audience)
     case 'azure':
-      return checkingAudience(azureTokenSource(d.http(), env), audience, log, 'Azure DevOps tokens always have aud api://AzureADTokenExchange: bind exactly that')
+      return checkingAudience(azureTokenSource(deps.http(), env), audience, log, 'Azure DevOps tokens always have aud api://AzureADTokenExchange: bind exactly that')
     case 'kubernetes':
       return checkingAudience(fileTokenSource('Kubernetes service-account token', config.auth.kubernetesTokenPath, '--kubernetes-token-path'), audience, log, 'set the audience of the projected serviceAccountToken volume')
     case 'env': {
-      const variable = o.jwtEnv
+      const variable = options.jwtEnv
       if (!variable) throw new VaultOidcError('--jwt-source env needs --jwt-env NAME')
       return checkingAudience(envTokenSource(`JWT from $${variable}`, [variable], env, `Set ${variable} to the token.`), audience, log, "the token's issuer decides its aud")
     }
     case 'file':
-      if (!o.jwtFile) throw new VaultOidcError('--jwt-source file needs --jwt-file PATH')
-      return checkingAudience(fileTokenSource(`JWT from ${o.jwtFile}`, o.jwtFile, '--jwt-file'), audience, log, "the token's issuer decides its aud")
+      if (!options.jwtFile) throw new VaultOidcError('--jwt-source file needs --jwt-file PATH')
+      return checkingAudience(fileTokenSource(`JWT from ${options.jwtFile}`, options.jwtFile, '--jwt-file'), audience, log, "the token's issuer decides its aud")
     case 'stdin':
-      return checkingAudience(stdinTokenSource(d.readStdin), audience, log, "the token's issuer decides its aud")
+      return checkingAudience(stdinTokenSource(deps.readStdin), audience, log, "the token's issuer decides its aud")
     case 'oauth2':
-      if (!o.oauth2) throw new VaultOidcError('--jwt-source oauth2 needs --oauth2-token-url, --oauth2-client-id and the client secret')
-      d.mask(o.oauth2.clientSecret)
-      return oauth2TokenSource(d.http(), { ...o.oauth2, ...(audience ? { audience } : {}) })
+      if (!options.oauth2) throw new VaultOidcError('--jwt-source oauth2 needs --oauth2-token-url, --oauth2-client-id and the client secret')
+      deps.mask(options.oauth2.clientSecret)
+      return oauth2TokenSource(deps.http(), { ...options.oauth2, ...(audience ? { audience } : {}) })
   }
 }

@@ -18,15 +18,15 @@ export interface CheckReport {
   readonly ttl?: number
 }
 
-export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
-  const { config, log } = d
-  const auth = await login({ vault: d.vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s), inputName: config.inputName })
-  const vault = d.vault.withToken(auth.token)
-  if (auth.loggedIn && config.revokeToken) d.cleanup?.saveToken(auth.token)
+export async function runCheck(deps: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
+  const { config, log } = deps
+  const auth = await login({ vault: deps.vault, auth: config.auth, ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}), log, mask: (s) => deps.sink.mask(s), inputName: config.inputName })
+  const vault = deps.vault.withToken(auth.token)
+  if (auth.loggedIn && config.revokeToken) deps.cleanup?.saveToken(auth.token)
   try {
     // the login answer has the policies and TTL; a given token is looked up (a token without the default policy may not)
     const identity = auth.info ? { policies: auth.info.policies, ttl: auth.info.leaseDuration } : await lookupSelf(vault, log)
-    const paths = await checkPaths({ ...d, vault }, auth.token)
+    const paths = await checkPaths({ ...deps, vault }, auth.token)
     return { ok: paths.every((p) => p.status === 'ok'), paths, ...identity }
   } finally {
     if (auth.loggedIn && config.revokeToken) {
@@ -45,8 +45,8 @@ async function lookupSelf(vault: RunDeps['vault'], log: RunDeps['log']): Promise
   }
 }
 
-async function checkPaths(d: Omit<RunDeps, 'cleanup'>, token: string): Promise<CheckReport['paths']> {
-  const { config, vault, log } = d
+async function checkPaths(deps: Omit<RunDeps, 'cleanup'>, token: string): Promise<CheckReport['paths']> {
+  const { config, vault, log } = deps
   const written = [...new Set([...config.secrets.map((e) => e.path), ...config.pki.map((p) => p.path)])]
   const resolved = await resolvePaths(written, vault, log)
   const apiPaths = written.map((w) => (resolved.get(w)?.api ?? w).replace(/\?.*$/, ''))
@@ -75,10 +75,10 @@ async function checkPaths(d: Omit<RunDeps, 'cleanup'>, token: string): Promise<C
   })
 }
 
-export function checkReport(r: CheckReport): string {
-  const width = Math.max(4, ...r.paths.map((p) => p.written.length))
+export function checkReport(report: CheckReport): string {
+  const width = Math.max(4, ...report.paths.map((p) => p.written.length))
   const lines = [`${'PATH'.padEnd(width)}  STATUS   CAPABILITIES`]
-  for (const p of r.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
-  lines.push('', r.policies ? `token policies: ${r.policies.join(', ') || '(none)'}; ttl: ${r.ttl ?? 0}s` : 'token policies and ttl: unknown (the token may not look itself up)')
+  for (const p of report.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
+  lines.push('', report.policies ? `token policies: ${report.policies.join(', ') || '(none)'}; ttl: ${report.ttl ?? 0}s` : 'token policies and ttl: unknown (the token may not look itself up)')
   return lines.join('\n')
 }

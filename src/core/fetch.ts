@@ -29,13 +29,13 @@ export interface FetchedValue extends SelectedValue {
 /** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
 type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
-export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, o: FetchOptions): Promise<FetchedValue[]> {
+export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, options: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
-  const resolved = await resolvePaths(entries.map((e) => e.path), vault, o.log)
+  const resolved = await resolvePaths(entries.map((e) => e.path), vault, options.log)
   const apiPaths = [...new Set([...resolved.values()].map((r) => r.api))]
   const outcomes = new Map<string, ReadOutcome>()
-  await mapLimit(apiPaths, o.concurrency, async (api) => {
-    outcomes.set(api, await readOne(api, vault, o))
+  await mapLimit(apiPaths, options.concurrency, async (api) => {
+    outcomes.set(api, await readOne(api, vault, options))
   })
 
   const failures: string[] = []
@@ -49,13 +49,13 @@ export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<
     }
     if (outcome.kind === 'not-found') {
       const msg = `${describe(entry)}: ${outcome.why ?? notFoundMessage(where)}`
-      if (o.ignoreNotFound) o.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
+      if (options.ignoreNotFound) options.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
       else failures.push(msg)
       continue
     }
     try {
       for (const v of await selectEntry(entry, outcome.body, where.mount?.kvVersion)) {
-        values.push({ ...v, value: decodeValue(v.value, o.encoding), apiPath: where.api })
+        values.push({ ...v, value: decodeValue(v.value, options.encoding), apiPath: where.api })
       }
     } catch (err) {
       failures.push(err instanceof VaultOidcError ? err.message : `${describe(entry)}: ${(err as Error).message}`)
@@ -68,25 +68,25 @@ export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<
   return values
 }
 
-async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOptions): Promise<ReadOutcome> {
+async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: FetchOptions): Promise<ReadOutcome> {
   let res
   try {
     res = await vault.read(api)
   } catch (err) {
     if (err instanceof VaultResponseError && err.status === 403) {
-      const policies = o.policies && o.policies.length > 0 ? ` (token policies: ${o.policies.join(', ')})` : ''
+      const policies = options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.join(', ')})` : ''
       return { kind: 'failed', message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }` }
     }
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0) o.onLease(body.lease_id)
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(body.lease_id)
   if (res.status === 404) {
     const deleted = deletedVersion(body)
     return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }
   }
   if (!body || body.data === undefined || body.data === null) return { kind: 'failed', message: `"${api}" answered without data (is it a readable secret path?)` }
-  o.log.debug(`read "${api}"`)
+  options.log.debug(`read "${api}"`)
   return { kind: 'ok', body }
 }
 

@@ -46,18 +46,18 @@ export interface RunResult {
   readonly policies: readonly string[]
 }
 
-export async function runMain(d: RunDeps): Promise<RunResult> {
-  const { config, sink, log } = d
+export async function runMain(deps: RunDeps): Promise<RunResult> {
+  const { config, sink, log } = deps
   const auth = await login({
-    vault: d.vault,
+    vault: deps.vault,
     auth: config.auth,
-    ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}),
+    ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}),
     log,
     mask: (s) => sink.mask(s),
     inputName: config.inputName,
   })
-  const vault = d.vault.withToken(auth.token)
-  if (auth.loggedIn && config.revokeToken) d.cleanup.saveToken(auth.token)
+  const vault = deps.vault.withToken(auth.token)
+  if (auth.loggedIn && config.revokeToken) deps.cleanup.saveToken(auth.token)
 
   const exports: Export[] = []
   if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token' })
@@ -85,7 +85,7 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
     }
   } finally {
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
-    if (leases.length > 0 && config.revokeToken) d.cleanup.saveLeases(leases)
+    if (leases.length > 0 && config.revokeToken) deps.cleanup.saveLeases(leases)
   }
 
   // no environment variable, env file or child environment can carry a NUL byte: refuse before anything is written

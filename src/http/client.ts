@@ -62,8 +62,6 @@ export interface HttpResponse {
 const SENSITIVE_HEADERS = ['x-vault-token', 'authorization']
 const MAX_REDIRECTS = 3
 
-export { defaultProxyFor }
-
 export class HttpClient {
   private readonly agents = new Map<string, http.Agent>()
   private readonly now: () => number
@@ -238,14 +236,14 @@ export class HttpClient {
   }
 }
 
-function lowerKeys(h: Readonly<Record<string, string>>): Record<string, string> {
+function lowerKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v
   return out
 }
 
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }
 
 /** Vault's `{"errors": [...]}`; anything else yields []. */

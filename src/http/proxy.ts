@@ -28,11 +28,11 @@ export function proxyTlsName(proxy: URL): { host: string; servername: string } {
   return { host, servername: isIP(host) ? '' : host } // '' = no SNI; the certificate is checked against the IP
 }
 
-function decodeOnce(s: string): string {
+function decodeOnce(text: string): string {
   try {
-    return decodeURIComponent(s)
+    return decodeURIComponent(text)
   } catch {
-    return s // a lone "%" that is not an escape: taken literally
+    return text // a lone "%" that is not an escape: taken literally
   }
 }
 

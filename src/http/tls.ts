@@ -14,8 +14,8 @@ import { proxyAuthorization, proxyError, proxyPort, proxyTlsName } from './proxy
 
 export const httpsRequest = https.request
 
-export function httpsAgent(common: http.AgentOptions, t: TlsOptions, proxy: URL | undefined, inputName: InputNamer): https.Agent {
-  const options = { ...common, ...tlsConnectOptions(t) }
+export function httpsAgent(common: http.AgentOptions, tlsOptions: TlsOptions, proxy: URL | undefined, inputName: InputNamer): https.Agent {
+  const options = { ...common, ...tlsConnectOptions(tlsOptions) }
   return proxy ? new TunnelingAgent(options, proxy, inputName) : new https.Agent(options)
 }
 
@@ -27,12 +27,12 @@ export function proxyTlsAgent(common: http.AgentOptions): https.Agent {
   return new https.Agent(common)
 }
 
-function tlsConnectOptions(t: TlsOptions): tls.ConnectionOptions {
-  const o: tls.ConnectionOptions = { rejectUnauthorized: t.rejectUnauthorized }
-  if (t.ca !== undefined) o.ca = [...tls.rootCertificates, t.ca]
-  if (t.cert !== undefined) o.cert = t.cert
-  if (t.key !== undefined) o.key = t.key
-  return o
+function tlsConnectOptions(tlsOptions: TlsOptions): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = { rejectUnauthorized: tlsOptions.rejectUnauthorized }
+  if (tlsOptions.ca !== undefined) options.ca = [...tls.rootCertificates, tlsOptions.ca]
+  if (tlsOptions.cert !== undefined) options.cert = tlsOptions.cert
+  if (tlsOptions.key !== undefined) options.key = tlsOptions.key
+  return options
 }
 
 /** An https.Agent that reaches the target through an HTTP CONNECT proxy, then speaks TLS end to end. */

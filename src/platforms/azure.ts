@@ -5,7 +5,7 @@
 import type { Masker } from './file.js'
 
 /** The logging command's data escaping (the agent turns these back before registering the value). */
-export function setSecretCommand(value: string): string {
+function setSecretCommand(value: string): string {
   return `##vso[task.setsecret]${value.replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`
 }
 

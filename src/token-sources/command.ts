@@ -14,14 +14,14 @@ export interface CommandResult {
   readonly stderr: string
 }
 
-export function runCommand(command: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
+export function runCommand(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     child.on('error', (err) => {
       clearTimeout(timer)
       reject(err)
@@ -31,7 +31,7 @@ export function runCommand(command: string, args: readonly string[], o: { env: N
       resolve({ code, stdout, stderr })
     })
     child.stdin.on('error', () => undefined)
-    child.stdin.end(o.input ?? '')
+    child.stdin.end(options.input ?? '')
   })
 }
 
@@ -52,7 +52,7 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | u
 }
 
 /** stderr for an error message: last lines, JWT-shaped strings removed. */
-export function quoteStderr(stderr: string): string {
+function quoteStderr(stderr: string): string {
   const text = stderr.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[jwt]').trim()
   return text === '' ? '' : `: ${text.split('\n').slice(-3).join(' / ').slice(0, 400)}`
 }

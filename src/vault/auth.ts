@@ -36,15 +36,15 @@ interface LoginRequest {
   readonly jwt?: string
 }
 
-export async function login(o: LoginOptions): Promise<LoginResult> {
-  const { auth, vault } = o
-  const inputName = o.inputName ?? actionInputName
+export async function login(options: LoginOptions): Promise<LoginResult> {
+  const { auth, vault } = options
+  const inputName = options.inputName ?? actionInputName
   if (auth.method === 'token') {
     if (!auth.token) throw new InputError(inputName('token'), `is required when "${inputName('method')}" is token (or choose another method)`)
-    o.mask(auth.token)
+    options.mask(auth.token)
     return { token: auth.token, loggedIn: false }
   }
-  const build = await requestBuilder(o)
+  const build = await requestBuilder(options)
   let lastJwt: string | undefined
   try {
     const info = await withRetry(
@@ -54,10 +54,10 @@ export async function login(o: LoginOptions): Promise<LoginResult> {
         return vault.login(req.apiPath, req.body, false)
       },
       vault.http.retryPolicy,
-      (attempt, err, delayMs) => o.log.info(`login attempt ${attempt} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`),
+      (attempt, err, delayMs) => options.log.info(`login attempt ${attempt} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`),
     )
-    o.mask(info.clientToken)
-    o.log.debug(`logged in with ${auth.method} at auth/${auth.path}; policies: ${info.policies.join(', ') || '(none)'}; ttl ${info.leaseDuration}s`)
+    options.mask(info.clientToken)
+    options.log.debug(`logged in with ${auth.method} at auth/${auth.path}; policies: ${info.policies.join(', ') || '(none)'}; ttl ${info.leaseDuration}s`)
     return { token: info.clientToken, loggedIn: true, info }
   } catch (err) {
     if (!(err instanceof VaultResponseError) || err.status >= 500) throw err
@@ -82,9 +82,9 @@ function loginHint(auth: AuthConfig, said: string, inputName: InputNamer): strin
   return 'check the credentials for this method and the mount path.'
 }
 
-async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginRequest>> {
-  const { auth } = o
-  const inputName = o.inputName ?? actionInputName
+async function requestBuilder(options: LoginOptions): Promise<() => Promise<LoginRequest>> {
+  const { auth } = options
+  const inputName = options.inputName ?? actionInputName
   const loginPath = `auth/${auth.path}/login`
   // vault-action has no built-in cert or oidc: there they post authPayload, so that still works here
   const payload = auth.authPayload
@@ -92,21 +92,21 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
   switch (auth.method) {
     case 'approle': {
       if (!auth.roleId) throw new InputError(inputName('roleId'), `is required when "${inputName('method')}" is approle`)
-      const secretId = auth.wrappedSecretId ? await unwrapSecretId(o) : auth.secretId
-      if (secretId) o.mask(secretId)
+      const secretId = auth.wrappedSecretId ? await unwrapSecretId(options) : auth.secretId
+      if (secretId) options.mask(secretId)
       const body = { role_id: auth.roleId, ...(secretId ? { secret_id: secretId } : {}) }
       return async () => ({ apiPath: loginPath, body })
     }
     case 'github': {
       if (!auth.githubToken) throw new InputError(inputName('githubToken'), `is required when "${inputName('method')}" is github`)
-      o.mask(auth.githubToken)
+      options.mask(auth.githubToken)
       return async () => ({ apiPath: loginPath, body: { token: auth.githubToken } })
     }
     case 'userpass':
     case 'ldap': {
       if (!auth.username) throw new InputError(inputName('username'), `is required when "${inputName('method')}" is ${auth.method}`)
       if (!auth.password) throw new InputError(inputName('password'), `is required when "${inputName('method')}" is ${auth.method}`)
-      o.mask(auth.password)
+      options.mask(auth.password)
       return async () => ({ apiPath: `${loginPath}/${encodeURIComponent(auth.username ?? '')}`, body: { password: auth.password } })
     }
     case 'kubernetes':
@@ -118,14 +118,14 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
         } catch (err) {
           throw new InputError(inputName('kubernetesTokenPath'), `cannot read the service-account token at ${auth.kubernetesTokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
         }
-        o.mask(jwt)
+        options.mask(jwt)
         return { apiPath: loginPath, body: { jwt, ...(auth.role ? { role: auth.role } : {}) } }
       }
     case 'cert':
       return async () => ({ apiPath: loginPath, body: auth.role ? { name: auth.role } : {} })
     case 'jwt':
     case 'oidc': {
-      const source = o.tokenSource
+      const source = options.tokenSource
       if (!source) throw new VaultOidcError(`no source for the JWT: give "${inputName('jwtPrivateKey')}", or run where the CI provides an OIDC token`)
       return async () => {
         let jwt: string
@@ -136,7 +136,7 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
           if (err instanceof VaultResponseError || err instanceof NetworkError) throw new VaultOidcError(`could not get the JWT (${source.description}): ${err.message}`)
           throw err
         }
-        o.mask(jwt)
+        options.mask(jwt)
         return { apiPath: loginPath, body: { jwt, ...(auth.role ? { role: auth.role } : {}) }, jwt }
       }
     }
@@ -151,21 +151,21 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
 }
 
 /** AppRole secret_id delivered as a response-wrapping token: check where it was created, then unwrap once. */
-async function unwrapSecretId(o: LoginOptions): Promise<string> {
-  const wrapToken = o.auth.wrappedSecretId ?? ''
-  o.mask(wrapToken)
-  const { creationPath } = await o.vault.wrappingLookup(wrapToken).catch((err: unknown) => {
+async function unwrapSecretId(options: LoginOptions): Promise<string> {
+  const wrapToken = options.auth.wrappedSecretId ?? ''
+  options.mask(wrapToken)
+  const { creationPath } = await options.vault.wrappingLookup(wrapToken).catch((err: unknown) => {
     throw new VaultOidcError(`the wrapped secret_id token is not valid (already used or expired?): ${(err as Error).message}`)
   })
-  const expected = new RegExp(`^auth/${escapeRegExp(o.auth.path)}/role/[^/]+/secret-id$`)
+  const expected = new RegExp(`^auth/${escapeRegExp(options.auth.path)}/role/[^/]+/secret-id$`)
   if (!expected.test(creationPath)) {
-    throw new VaultOidcError(`the wrapped secret_id was created at "${creationPath}", not at auth/${o.auth.path}/role/<role>/secret-id; refusing to unwrap it (it may have been tampered with)`)
+    throw new VaultOidcError(`the wrapped secret_id was created at "${creationPath}", not at auth/${options.auth.path}/role/<role>/secret-id; refusing to unwrap it (it may have been tampered with)`)
   }
-  const data = (await o.vault.unwrap(wrapToken)) as { secret_id?: unknown } | undefined
+  const data = (await options.vault.unwrap(wrapToken)) as { secret_id?: unknown } | undefined
   if (typeof data?.secret_id !== 'string') throw new VaultOidcError('the unwrapped response holds no secret_id')
   return data.secret_id
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

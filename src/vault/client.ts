@@ -1,6 +1,6 @@
 /** Vault / OpenBao HTTP API calls, on top of the one HTTP client. */
 import type { HttpClient, HttpResponse } from '../http/client.js'
-import { VaultOidcError, VaultResponseError } from '../core/errors.js'
+import { VaultOidcError } from '../core/errors.js'
 
 export interface AuthInfo {
   readonly clientToken: string
@@ -68,7 +68,7 @@ export class VaultClient {
     return { status: res.status, body: envelope(res) }
   }
 
-  /** POST to an auth mount's login endpoint. Retried on transient failures (the caller rebuilds the body each time). */
+  /** POST to an auth mount's login endpoint. Sent once by default: login() retries the whole exchange, with a fresh body (JWT) each time. */
   async login(apiPath: string, body: unknown, retry = false): Promise<AuthInfo> {
     const res = await this.http.request({ method: 'POST', url: this.url(apiPath), headers: this.headers(null), body, retry, what: `login at "${apiPath}"` })
     return parseAuth(res.body, apiPath)
@@ -152,8 +152,4 @@ function parseAuth(body: unknown, apiPath: string): AuthInfo {
     ...(typeof auth.token_type === 'string' ? { tokenType: auth.token_type } : {}),
   }
   return info
-}
-
-export function isVaultStatus(err: unknown, ...statuses: number[]): err is VaultResponseError {
-  return err instanceof VaultResponseError && statuses.includes(err.status)
 }

@@ -16,23 +16,23 @@ export function retryPolicy(retries: number, overrides: Partial<RetryPolicy> = {
 }
 
 /** The HTTP client and Vault client for one run; `deadline` is absolute (ms since epoch). */
-export function connect(c: ConnectionConfig, log: Logger, deadline: number, retry: Partial<RetryPolicy> = {}): Connection {
+export function connect(config: ConnectionConfig, log: Logger, deadline: number, retry: Partial<RetryPolicy> = {}): Connection {
   const http = new HttpClient({
     tls: {
-      rejectUnauthorized: !c.tls.skipVerify,
-      ...(c.tls.ca !== undefined ? { ca: c.tls.ca } : {}),
-      ...(c.tls.cert !== undefined ? { cert: c.tls.cert } : {}),
-      ...(c.tls.key !== undefined ? { key: c.tls.key } : {}),
+      rejectUnauthorized: !config.tls.skipVerify,
+      ...(config.tls.ca !== undefined ? { ca: config.tls.ca } : {}),
+      ...(config.tls.cert !== undefined ? { cert: config.tls.cert } : {}),
+      ...(config.tls.key !== undefined ? { key: config.tls.key } : {}),
     },
-    headers: c.extraHeaders,
-    requestTimeoutMs: c.requestTimeoutMs,
+    headers: config.extraHeaders,
+    requestTimeoutMs: config.requestTimeoutMs,
     deadline,
-    retry: retryPolicy(c.retries, retry),
-    maxSockets: c.concurrency,
+    retry: retryPolicy(config.retries, retry),
+    maxSockets: config.concurrency,
     log,
-    ...(c.inputName ? { inputName: c.inputName } : {}),
+    ...(config.inputName ? { inputName: config.inputName } : {}),
   })
-  return { http, vault: new VaultClient(http, c.url, c.namespace) }
+  return { http, vault: new VaultClient(http, config.url, config.namespace) }
 }
 
 /**
@@ -40,7 +40,7 @@ export function connect(c: ConnectionConfig, log: Logger, deadline: number, retr
  * than for Vault (at least 5 retries from 1 s): GitHub's ID-token endpoint has bursts of 5xx lasting seconds, which
  * @actions/core's own getIDToken (vault-action's) rides out with ~10 s of backoff.
  */
-export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
-  const retry = retryPolicy(Math.max(c.retries, 5), { baseDelayMs: 1000 })
-  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry, maxSockets: 4, log, inputName: c.inputName })
+export function platformHttp(config: Pick<Config, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
+  const retry = retryPolicy(Math.max(config.retries, 5), { baseDelayMs: 1000 })
+  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: config.requestTimeoutMs, deadline, retry, maxSockets: 4, log, inputName: config.inputName })
 }

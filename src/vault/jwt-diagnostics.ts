@@ -132,6 +132,6 @@ function firstAud(aud: unknown): unknown {
   return Array.isArray(aud) ? aud[0] : aud
 }
 
-function fmt(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v)
+function fmt(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value)
 }
