@@ -1,5 +1,5 @@
 import { runPostAction } from './action/post.js'
-import { errorMessage } from './core/errors.js'
+import { errorMessage } from './lib/errors.js'
 import { githubInput, githubPlatform } from './platforms/github.js'
 
 const platform = githubPlatform()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { EncodingType } from '../../src/config/types.js'
+import type { EncodingType } from '../../src/core/config.js'
 import { fetchSecrets, type FetchedValue } from '../../src/core/fetch.js'
 import { parseSecretsSpec } from '../../src/core/spec.js'
 import { rejectionOf, useFakeVault } from './helpers.js'

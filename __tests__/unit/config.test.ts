@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_KUBERNETES_TOKEN_PATH, readActionConfig } from '../../src/config/action.js'
-import type { Config } from '../../src/config/types.js'
-import { InputError } from '../../src/core/errors.js'
+import type { Config } from '../../src/core/config.js'
+import { InputError } from '../../src/lib/errors.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 

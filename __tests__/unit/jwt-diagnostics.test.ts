@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { generateKeyPair, SignJWT } from 'jose'
 import { GITHUB_CLAIMS } from '../../__fixtures__/oidc-issuer.js'
-import { explainJwtFailure, type JwtFailureContext } from '../../src/vault/jwt-diagnostics.js'
+import { explainJwtFailure, type JwtFailureContext } from '../../src/core/jwt-diagnostics.js'
 
 let jwt: string
 const now = Math.floor(Date.now() / 1000)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { droppedCharacters, isValidEnvName, normalizeName } from '../../src/core/names.js'
+import { droppedCharacters, isValidEnvName, normalizeName } from '../../src/lib/names.js'
 
 describe('vault-action name normalisation', () => {
   it.each([

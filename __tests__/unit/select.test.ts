@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { VaultOidcError } from '../../src/core/errors.js'
+import { VaultOidcError } from '../../src/lib/errors.js'
 import { decodeValue, selectEntry, stringifyValue } from '../../src/core/select.js'
 import { parseSecretsSpec } from '../../src/core/spec.js'
 

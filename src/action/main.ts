@@ -1,13 +1,13 @@
 /** The GitHub Action's main step: inputs → Config once, then the platform-neutral core. */
 import { readActionConfig, type InputReader } from '../config/action.js'
-import type { Config } from '../config/types.js'
-import { errorMessage } from '../core/errors.js'
+import type { Config } from '../core/config.js'
+import { errorMessage } from '../lib/errors.js'
 import { runMain, summaryMarkdown } from '../core/run.js'
 import { runCheck, checkReport } from '../core/check.js'
 import type { Platform } from '../platforms/types.js'
 import { githubIdTokenSource } from '../token-sources/github.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
-import type { TokenSource } from '../token-sources/types.js'
+import type { TokenSource } from '../core/ports.js'
 import { connect, platformHttp } from '../vault/connect.js'
 import { STATE_LEASES, STATE_TOKEN } from './state.js'
 

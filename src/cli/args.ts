@@ -3,7 +3,7 @@
  * Every error names the flag; nothing here touches the network or the environment.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { InputError } from '../core/errors.js'
+import { InputError } from '../lib/errors.js'
 import { parseBool } from '../config/parse.js'
 import { FILE_FLAGS, FLAGS } from './flags.js'
 

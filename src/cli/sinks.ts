@@ -3,15 +3,15 @@
  * masks values (GitHub: ::add-mask::, Buildkite: redactor, others: nothing to register, so a one-line note).
  * @actions/core is reached only through src/platforms/github.ts, and only when GITHUB_ACTIONS is true.
  */
-import { InputError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
+import { InputError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
 import { azureMasker } from '../platforms/azure.js'
 import { buildkiteRedactor } from '../platforms/buildkite.js'
 import { PLATFORM_TITLES, type PlatformName } from '../platforms/detect.js'
-import { FileSink, NO_MASKING, type Masker } from '../platforms/file.js'
+import type { Masker, SecretSink } from '../core/ports.js'
+import { FileSink, NO_MASKING } from '../platforms/file.js'
 import { formatForPath } from '../platforms/formats.js'
 import { githubPlatform, workflowCommand } from '../platforms/github.js'
-import type { SecretSink } from '../platforms/types.js'
 import type { CliOptions } from './config.js'
 
 export interface Streams {

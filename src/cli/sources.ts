@@ -3,16 +3,16 @@
  * --jwt-env), else the CI platform's own token. Only jwt/oidc logins (and `claims`) need one.
  */
 import { existsSync } from 'node:fs'
-import type { Config } from '../config/types.js'
-import { VaultOidcError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
+import type { Config } from '../core/config.js'
+import { VaultOidcError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
 import type { HttpClient } from '../http/client.js'
 import { azureTokenSource } from '../token-sources/azure.js'
 import { buildkiteTokenSource, checkingAudience, circleciTokenSource, envTokenSource, fileTokenSource, stdinTokenSource } from '../token-sources/ci.js'
 import { githubIdTokenSource } from '../token-sources/github.js'
 import { oauth2TokenSource } from '../token-sources/oauth2.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
-import type { TokenSource } from '../token-sources/types.js'
+import type { TokenSource } from '../core/ports.js'
 import type { CliOptions, JwtSourceName } from './config.js'
 
 const DEFAULT_GITLAB_JWT_ENV = 'VAULT_ID_TOKEN'

@@ -2,14 +2,14 @@
  * The action's inputs (vault-action's names and defaults, plus ours), validated once into a Config.
  * `get` returns the raw input ('' when unset); only the entry point passes @actions/core's getInput.
  */
-import { InputError } from '../core/errors.js'
-import { actionInputName, type InputNamer } from '../core/input-names.js'
+import { InputError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
 import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'
-import { BUILTIN_METHODS } from '../vault/auth.js'
+import { BUILTIN_METHODS } from '../core/login.js'
 import { readConnection, withValue, type InputReader } from './connection.js'
 import { optional, parseBool, parseEncoding, parseIntInRange, parseJsonObject, parsePem } from './parse.js'
-import type { AuthConfig, Config } from './types.js'
+import type { AuthConfig, Config } from '../core/config.js'
 
 export { readConnection, withValue, type InputReader }
 

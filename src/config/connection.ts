@@ -2,10 +2,10 @@
  * The inputs needed to talk to Vault (address, namespace, headers, TLS, retries, timeouts), shared by the main
  * and post steps. Kept apart from the secrets syntax so the post bundle does not load the JSONata parser.
  */
-import { InputError } from '../core/errors.js'
-import { actionInputName, type InputNamer } from '../core/input-names.js'
+import { InputError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
 import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseUrl } from './parse.js'
-import type { Config, TlsConfig } from './types.js'
+import type { Config, TlsConfig } from '../core/config.js'
 
 export type InputReader = (name: string) => string
 

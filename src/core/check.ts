@@ -2,10 +2,10 @@
  * Check mode: log in, ask Vault which requested paths this token may read (sys/capabilities-self), confirm each
  * readable one exists, and report path → ok / denied / missing with the token's policies and TTL. Exports nothing.
  */
-import { login } from '../vault/auth.js'
-import { VaultResponseError } from './errors.js'
+import { login } from './login.js'
+import { VaultResponseError } from '../lib/errors.js'
 import { resolvePaths } from './kv.js'
-import { mapLimit } from './limit.js'
+import { mapLimit } from '../lib/limit.js'
 import type { RunDeps } from './run.js'
 
 export type PathStatus = 'ok' | 'denied' | 'missing'

@@ -3,13 +3,13 @@
  * Collects every failure, so one run reports all bad entries at once; returns nothing partial.
  */
 import type { VaultClient, VaultEnvelope } from '../vault/client.js'
-import { VaultOidcError, VaultResponseError } from './errors.js'
+import { VaultOidcError, VaultResponseError } from '../lib/errors.js'
 import { resolvePaths, type ResolvedPath } from './kv.js'
-import { mapLimit } from './limit.js'
-import type { Logger } from './log.js'
+import { mapLimit } from '../lib/limit.js'
+import type { Logger } from '../lib/log.js'
 import { decodeValue, describe, selectEntry, type SelectedValue } from './select.js'
 import type { SecretEntry } from './spec.js'
-import type { EncodingType } from '../config/types.js'
+import type { EncodingType } from './config.js'
 
 export interface FetchOptions {
   readonly concurrency: number

@@ -3,7 +3,7 @@
  * then insert `data/` after the mount for v2 unless the path already has it (or is a `metadata/` or `subkeys/`
  * path). Explicit paths are never doubled.
  */
-import type { Logger } from './log.js'
+import type { Logger } from '../lib/log.js'
 import type { MountInfo, VaultClient } from '../vault/client.js'
 
 export interface ResolvedPath {

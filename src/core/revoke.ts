@@ -1,7 +1,7 @@
 /** End-of-job cleanup shared by the action's post step and the CLI: leases first, then the token. */
 import type { VaultClient } from '../vault/client.js'
-import { VaultResponseError } from './errors.js'
-import type { Logger } from './log.js'
+import { VaultResponseError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
 
 export interface RevokeRequest {
   /** A token we obtained by login and own: revoked with revoke-self. */

@@ -2,16 +2,16 @@
  * The main job, platform-neutral: log in → read → select → mask → export (all or nothing) → summary.
  * Platform specifics arrive as ports: the sink (mask/export), the logger, the token source, the state store.
  */
-import type { Config } from '../config/types.js'
-import type { SecretSink } from '../platforms/types.js'
-import type { TokenSource } from '../token-sources/types.js'
-import { login } from '../vault/auth.js'
+import type { Config } from './config.js'
+import type { SecretSink } from './ports.js'
+import type { TokenSource } from './ports.js'
+import { login } from './login.js'
 import type { VaultClient } from '../vault/client.js'
-import { VaultOidcError } from './errors.js'
+import { VaultOidcError } from '../lib/errors.js'
 import { fetchSecrets } from './fetch.js'
-import type { Logger } from './log.js'
+import type { Logger } from '../lib/log.js'
 import { maskPieces } from './mask.js'
-import { isValidEnvName } from './names.js'
+import { isValidEnvName } from '../lib/names.js'
 import { pkiResults } from './pki.js'
 import { decodeValue } from './select.js'
 

@@ -3,10 +3,10 @@
  * `data.data.` in front), and turns them into the strings that are exported.
  */
 import jsonata from 'jsonata'
-import { VaultOidcError } from './errors.js'
-import { normalizeName } from './names.js'
+import { VaultOidcError } from '../lib/errors.js'
+import { normalizeName } from '../lib/names.js'
 import type { SecretEntry } from './spec.js'
-import type { EncodingType } from '../config/types.js'
+import type { EncodingType } from './config.js'
 
 export interface SelectedValue {
   readonly entry: SecretEntry

@@ -5,21 +5,15 @@
  */
 import * as http from 'node:http'
 import type * as https from 'node:https'
-import { DeadlineError, NetworkError, VaultResponseError } from '../core/errors.js'
-import { actionInputName, type InputNamer } from '../core/input-names.js'
-import type { Logger } from '../core/log.js'
-import { parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js'
+import { DeadlineError, NetworkError, VaultResponseError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import type { Logger } from '../lib/log.js'
+import { parseRetryAfter, withRetry, type RetryPolicy } from '../lib/retry.js'
 import { defaultProxyFor, proxyAuthorization, proxyError, proxyTlsName } from './proxy.js'
+import type { TlsOptions } from './tls.js'
 
 /** node:https and node:tls cost ~8 ms to load: only an https URL loads them (see ./tls.ts). */
 type TlsModule = typeof import('./tls.js')
-
-export interface TlsOptions {
-  readonly ca?: string
-  readonly cert?: string
-  readonly key?: string
-  readonly rejectUnauthorized: boolean
-}
 
 export interface HttpClientOptions {
   readonly tls: TlsOptions

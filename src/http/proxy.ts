@@ -1,8 +1,8 @@
 /** Proxy selection, credentials and errors, shared by plain-HTTP requests and the TLS tunnel. */
 import { isIP } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { NetworkError } from '../core/errors.js'
-import type { InputNamer } from '../core/input-names.js'
+import { NetworkError } from '../lib/errors.js'
+import type { InputNamer } from '../lib/input-names.js'
 
 /** The runner's own proxy rules (HTTPS_PROXY/HTTP_PROXY, NO_PROXY; loopback is never proxied). */
 export function defaultProxyFor(url: URL): URL | undefined {

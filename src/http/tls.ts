@@ -7,10 +7,17 @@ import * as https from 'node:https'
 import * as net from 'node:net'
 import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
-import { NetworkError } from '../core/errors.js'
-import type { TlsOptions } from './client.js'
-import type { InputNamer } from '../core/input-names.js'
+import { NetworkError } from '../lib/errors.js'
+import type { InputNamer } from '../lib/input-names.js'
 import { proxyAuthorization, proxyError, proxyPort, proxyTlsName } from './proxy.js'
+
+/** How the client side of TLS to Vault is set up (the HTTP client's `tls` option). */
+export interface TlsOptions {
+  readonly ca?: string
+  readonly cert?: string
+  readonly key?: string
+  readonly rejectUnauthorized: boolean
+}
 
 export const httpsRequest = https.request
 

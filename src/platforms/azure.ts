@@ -2,7 +2,7 @@
  * Azure DevOps Pipelines: every value is registered with the agent's masker by the `##vso[task.setsecret]` logging
  * command before it is written or used; the agent then masks it in this step's output and in every later step's.
  */
-import type { Masker } from './file.js'
+import type { Masker } from '../core/ports.js'
 
 /** The logging command's data escaping (the agent turns these back before registering the value). */
 function setSecretCommand(value: string): string {

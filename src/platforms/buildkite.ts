@@ -3,9 +3,9 @@
  * before it is written or used, all in one call with the values as a JSON object on stdin (never argv).
  * An agent without the redactor gets a one-line note; the values are then written anyway, unredacted.
  */
-import type { Logger } from '../core/log.js'
-import { findExecutable, runCommand } from '../token-sources/command.js'
-import type { Masker } from './file.js'
+import type { Logger } from '../lib/log.js'
+import { findExecutable, runCommand } from '../lib/process.js'
+import type { Masker } from '../core/ports.js'
 
 export function buildkiteRedactor(env: NodeJS.ProcessEnv, log: Logger): Masker & { readonly redacted: () => number } {
   const pending = new Set<string>()

@@ -3,7 +3,7 @@
  * Masks via ::add-mask::, exports via GITHUB_ENV / GITHUB_OUTPUT / GITHUB_STATE files, summary via GITHUB_STEP_SUMMARY.
  */
 import * as core from '@actions/core'
-import type { Logger } from '../core/log.js'
+import type { Logger } from '../lib/log.js'
 import type { Platform } from './types.js'
 
 /**

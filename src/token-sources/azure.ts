@@ -2,9 +2,9 @@
  * Azure DevOps Pipelines: POST $SYSTEM_OIDCREQUESTURI?api-version=7.1 with $SYSTEM_ACCESSTOKEN as bearer;
  * the token is the response's `oidcToken` (aud is always api://AzureADTokenExchange).
  */
-import { VaultOidcError } from '../core/errors.js'
+import { VaultOidcError } from '../lib/errors.js'
 import type { HttpClient } from '../http/client.js'
-import type { TokenSource } from './types.js'
+import type { TokenSource } from '../core/ports.js'
 
 export function azureTokenSource(http: HttpClient, env: NodeJS.ProcessEnv): TokenSource {
   const description = 'Azure DevOps OIDC token'

@@ -4,11 +4,12 @@
  * (the login calls it before every attempt), except stdin, which can be read only once.
  */
 import { readFile } from 'node:fs/promises'
-import { InputError, VaultOidcError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
-import { safeClaims } from '../vault/jwt-diagnostics.js'
-import { commandTokenSource, findExecutable } from './command.js'
-import type { TokenSource } from './types.js'
+import { InputError, VaultOidcError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
+import { safeClaims } from '../core/jwt-diagnostics.js'
+import { findExecutable } from '../lib/process.js'
+import { commandTokenSource } from './command.js'
+import type { TokenSource } from '../core/ports.js'
 
 /** The first non-empty variable of `names`. */
 export function envTokenSource(description: string, names: readonly string[], env: NodeJS.ProcessEnv, hint: string): TokenSource {

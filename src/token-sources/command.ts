@@ -1,55 +1,7 @@
-/**
- * Runs a CI's own helper (`circleci`, `buildkite-agent`) without a shell. Secrets travel on stdin or stdout only,
- * never on the command line; stderr is quoted in errors with anything JWT-shaped cut out.
- */
-import { spawn } from 'node:child_process'
-import { accessSync, constants, statSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
-import { VaultOidcError } from '../core/errors.js'
-import type { TokenSource } from './types.js'
-
-export interface CommandResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-export function runCommand(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(options.input ?? '')
-  })
-}
-
-/** The path of an executable on PATH, or undefined. */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue
-    const candidate = join(dir, name)
-    try {
-      if (!statSync(candidate).isFile()) continue
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
-}
+/** A JWT printed by a CI's own helper command; its stderr is quoted in errors with anything JWT-shaped cut out. */
+import type { TokenSource } from '../core/ports.js'
+import { VaultOidcError } from '../lib/errors.js'
+import { runCommand, type CommandResult } from '../lib/process.js'
 
 /** stderr for an error message: last lines, JWT-shaped strings removed. */
 function quoteStderr(stderr: string): string {

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/client.js'
-import { VaultOidcError } from '../core/errors.js'
-import type { TokenSource } from './types.js'
+import { VaultOidcError } from '../lib/errors.js'
+import type { TokenSource } from '../core/ports.js'
 
 /**
  * GitHub Actions' ID token: GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=... with the request token as bearer.

@@ -3,9 +3,9 @@
  * endpoint through our HTTP client; the access_token (a JWT) is what Vault's jwt auth verifies.
  * The client authenticates with HTTP Basic (the RFC's must-support) or, with clientAuth "post", in the body.
  */
-import { VaultOidcError } from '../core/errors.js'
+import { VaultOidcError } from '../lib/errors.js'
 import type { HttpClient } from '../http/client.js'
-import type { TokenSource } from './types.js'
+import type { TokenSource } from '../core/ports.js'
 
 export interface OAuth2Options {
   readonly tokenUrl: string

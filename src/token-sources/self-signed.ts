@@ -1,8 +1,8 @@
 import { createPrivateKey } from 'node:crypto'
 import { SignJWT } from 'jose'
-import { InputError } from '../core/errors.js'
-import { actionInputName, type InputNamer } from '../core/input-names.js'
-import type { TokenSource } from './types.js'
+import { InputError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import type { TokenSource } from '../core/ports.js'
 
 /**
  * vault-action's `jwtPrivateKey`: sign our own RS256 JWT with iss "vault-action" and GitHub context claims.

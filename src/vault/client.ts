@@ -1,6 +1,6 @@
 /** Vault / OpenBao HTTP API calls, on top of the one HTTP client. */
 import type { HttpClient, HttpResponse } from '../http/client.js'
-import { VaultOidcError } from '../core/errors.js'
+import { VaultOidcError } from '../lib/errors.js'
 
 export interface AuthInfo {
   readonly clientToken: string

@@ -1,10 +1,29 @@
 import { HttpClient } from '../http/client.js'
-import type { Logger } from '../core/log.js'
-import type { RetryPolicy } from '../core/retry.js'
-import type { Config } from '../config/types.js'
+import type { Logger } from '../lib/log.js'
+import type { RetryPolicy } from '../lib/retry.js'
+import type { InputNamer } from '../lib/input-names.js'
 import { VaultClient } from './client.js'
 
-export type ConnectionConfig = Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'concurrency'> & Partial<Pick<Config, 'inputName'>> & { namespace?: string }
+export interface TlsConfig {
+  /** PEM text (already decoded from base64 / read from a file). */
+  readonly ca?: string
+  readonly cert?: string
+  readonly key?: string
+  readonly skipVerify: boolean
+}
+
+/** What talking to Vault needs (the core's Config has all of it). */
+export interface ConnectionConfig {
+  readonly url: string
+  readonly namespace?: string
+  readonly extraHeaders: Readonly<Record<string, string>>
+  readonly tls: TlsConfig
+  readonly retries: number
+  readonly requestTimeoutMs: number
+  readonly concurrency: number
+  /** How messages name an input; the action's input names when not given. */
+  readonly inputName?: InputNamer
+}
 
 export interface Connection {
   readonly http: HttpClient
@@ -40,7 +59,7 @@ export function connect(config: ConnectionConfig, log: Logger, deadline: number,
  * than for Vault (at least 5 retries from 1 s): GitHub's ID-token endpoint has bursts of 5xx lasting seconds, which
  * @actions/core's own getIDToken (vault-action's) rides out with ~10 s of backoff.
  */
-export function platformHttp(config: Pick<Config, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
+export function platformHttp(config: Pick<ConnectionConfig, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
   const retry = retryPolicy(Math.max(config.retries, 5), { baseDelayMs: 1000 })
-  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: config.requestTimeoutMs, deadline, retry, maxSockets: 4, log, inputName: config.inputName })
+  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: config.requestTimeoutMs, deadline, retry, maxSockets: 4, log, ...(config.inputName ? { inputName: config.inputName } : {}) })
 }

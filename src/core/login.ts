@@ -1,13 +1,13 @@
 /** Logs in with the configured auth method and returns a Vault token. */
 import { readFile } from 'node:fs/promises'
-import type { AuthConfig } from '../config/types.js'
-import { InputError, NetworkError, VaultOidcError, VaultResponseError } from '../core/errors.js'
-import { actionInputName, type InputNamer } from '../core/input-names.js'
-import type { Logger } from '../core/log.js'
-import { withRetry } from '../core/retry.js'
-import type { TokenSource } from '../token-sources/types.js'
+import type { AuthConfig } from './config.js'
+import { InputError, NetworkError, VaultOidcError, VaultResponseError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import type { Logger } from '../lib/log.js'
+import { withRetry } from '../lib/retry.js'
+import type { TokenSource } from './ports.js'
 import { explainJwtFailure } from './jwt-diagnostics.js'
-import type { AuthInfo, VaultClient } from './client.js'
+import type { AuthInfo, VaultClient } from '../vault/client.js'
 
 export const BUILTIN_METHODS = ['token', 'approle', 'github', 'jwt', 'oidc', 'kubernetes', 'ldap', 'userpass', 'cert'] as const
 

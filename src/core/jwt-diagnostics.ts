@@ -3,7 +3,7 @@
  * and the token's non-secret claims (decoded locally; the token itself is never printed).
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { actionInputName, type InputNamer } from '../core/input-names.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
 
 /** Claims worth showing when a login fails (CI platforms' identity claims; never the signature). */
 const SHOWN_CLAIMS = [
