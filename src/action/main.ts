@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js'
 import { errorMessage } from '../lib/errors.js'
 import { runMain, summaryMarkdown } from '../core/run.js'
 import { runCheck, checkReport } from '../core/check.js'
+import { github } from '../platforms/ci/github.js'
 import type { Platform } from '../platforms/types.js'
 import { githubIdTokenSource } from '../token-sources/github.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
@@ -61,8 +62,8 @@ function jwtSource(config: Config, platform: Platform, env: NodeJS.ProcessEnv, d
   if (auth.method !== 'jwt' && auth.method !== 'oidc') return undefined
   // like vault-action, the self-signed JWT has no aud (jwtGithubAudience is for the GitHub ID token only):
   // an aud on a role without bound_audiences would fail the login on Vault >= 1.16.3
-  if (auth.jwtPrivateKey) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined)
+  if (auth.jwtPrivateKey) return { ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined), claims: github.claims }
   const http = platformHttp(config, platform.log, deadline)
   closers.push(() => http.close())
-  return githubIdTokenSource(http, env, auth.jwtAudience, (jwt) => platform.mask(jwt))
+  return { ...githubIdTokenSource(http, env, auth.jwtAudience, (jwt) => platform.mask(jwt)), claims: github.claims }
 }

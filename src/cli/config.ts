@@ -9,19 +9,18 @@ import { parseUrl } from '../config/parse.js'
 import type { Config } from '../core/config.js'
 import { InputError } from '../lib/errors.js'
 import type { Logger } from '../lib/log.js'
-import { detectPlatform, type PlatformName } from '../platforms/detect.js'
+import { detectPlatform, type CiPlatform } from '../platforms/ci/index.js'
 import { FORMATS, type Format } from '../platforms/formats.js'
 import type { Command, ParsedArgs } from './args.js'
 import { FLAG_FOR_INPUT, FLAGS, type FlagSpec } from './flags.js'
-
-export const JWT_SOURCES = ['github', 'gitlab', 'circleci', 'semaphore', 'bitbucket', 'buildkite', 'azure', 'kubernetes', 'env', 'file', 'stdin', 'oauth2'] as const
-export type JwtSourceName = (typeof JWT_SOURCES)[number]
+import { JWT_SOURCES } from './sources.js'
 
 export interface CliOptions {
   readonly command: Command
   readonly child: readonly string[]
-  readonly platform: PlatformName
-  readonly jwtSource?: JwtSourceName
+  readonly platform: CiPlatform
+  /** One of JWT_SOURCES. */
+  readonly jwtSource?: string
   readonly jwtEnv?: string
   readonly jwtFile?: string
   readonly jwtStdin: boolean

@@ -14,9 +14,7 @@ import type { Logger } from '../lib/log.js'
 import { revokeAll, type RevokeRequest } from '../core/revoke.js'
 import { runMain, type CleanupState } from '../core/run.js'
 import type { HttpClient } from '../http/client.js'
-import { PLATFORM_TITLES } from '../platforms/detect.js'
 import { CollectingSink } from '../platforms/file.js'
-import { githubCommandLogger } from '../platforms/github.js'
 import type { Masker, SecretSink, TokenSource } from '../core/ports.js'
 import type { VaultClient } from '../vault/client.js'
 import { connect, platformHttp } from '../vault/connect.js'
@@ -56,10 +54,10 @@ export async function runCli(ctx: CliContext): Promise<number> {
     if (args.values.version === true) return (ctx.stdout(`vault-oidc ${ctx.version}\n`), 0)
     const { config, options } = await readCliConfig(args, ctx, log, origins)
     debug = options.debug
-    if (options.platform === 'github') log = githubCommandLogger(ctx.stderr)
+    log = options.platform.logger?.(ctx.stderr, ctx.env) ?? log
     const deadline = Date.now() + config.timeoutMs
     const stdoutIsData = options.command === 'claims' || options.command === 'check' || options.output === '-'
-    const masker = chooseMasker(options.platform, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
+    const masker = chooseMasker(options, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
     let tokenHttp: HttpClient | undefined
     const source = chooseTokenSource(config, options, {
       env: ctx.env,
@@ -74,7 +72,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
     })
     if (options.command === 'claims') return await claims(source, masker, ctx)
     if (source) log.info(`OIDC token: ${source.description}`)
-    if (!masker.masks) log.info(`note: ${PLATFORM_TITLES[options.platform]} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
+    if (!masker.masks) log.info(`note: ${options.platform.title} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
     const { http, vault } = connect(config, log, deadline)
     closers.push(() => http.close())
     const run: Run = { config, options, vault, log, masker, ctx, ...(source ? { source } : {}) }
@@ -106,7 +104,7 @@ async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliC
   await masker.flush?.()
   const decoded = safeClaims(jwt)
   if (Object.keys(decoded).length === 0) throw new VaultOidcError(`the ${source.description} is not a JWT that can be decoded`)
-  ctx.stdout(`claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, Object.keys(decoded))}\n`)
+  ctx.stdout(`claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, [...(source.claims ?? []), ...Object.keys(decoded)])}\n`)
   return 0
 }
 
@@ -121,7 +119,7 @@ async function check(run: Run): Promise<number> {
 async function exportOrExec(run: Run): Promise<number> {
   const { config, options, vault, log } = run
   const exec = options.command === 'exec'
-  const sink: SecretSink = exec ? new CollectingSink(run.masker) : exportSink(options, run.ctx.env, run.masker, log, run.ctx.stdout)
+  const sink: SecretSink = exec ? new CollectingSink(run.masker) : await exportSink(options, run.ctx.env, run.masker, log, run.ctx.stdout)
   if (config.secrets.length === 0 && config.pki.length === 0) log.warning('no --secrets (or --secrets-file, --pki) given: nothing to read')
   const owned: { token?: string; leases: string[] } = { leases: [] }
   const cleanup: CleanupState = { saveToken: (t) => (owned.token = t), saveLeases: (ids) => owned.leases.push(...ids) }

@@ -5,18 +5,8 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { actionInputName, type InputNamer } from '../lib/input-names.js'
 
-/** Claims worth showing when a login fails (CI platforms' identity claims; never the signature). */
-const SHOWN_CLAIMS = [
-  'iss', 'aud', 'sub', 'exp', 'iat', 'nbf',
-  // GitHub
-  'repository', 'repository_owner', 'ref', 'ref_type', 'environment', 'job_workflow_ref', 'workflow_ref', 'event_name', 'actor', 'runner_environment',
-  // GitLab
-  'project_path', 'namespace_path', 'pipeline_source', 'ref_protected', 'environment_protected',
-  // CircleCI
-  'oidc.circleci.com/project-id', 'oidc.circleci.com/context-ids', 'oidc.circleci.com/vcs-ref', 'oidc.circleci.com/vcs-origin',
-  // Buildkite, Semaphore, Bitbucket, Azure DevOps
-  'organization_slug', 'pipeline_slug', 'build_branch', 'repo_slug', 'branch', 'repositoryUuid', 'branchName', 'deploymentEnvironmentUuid', 'prj_id', 'rpo_ref',
-]
+/** Claims every JWT has that are worth showing; each CI adds its identity claims (TokenSource.claims). */
+const STANDARD_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf']
 
 interface Hint {
   readonly match: RegExp
@@ -30,6 +20,8 @@ export interface JwtFailureContext {
   readonly mount: string
   /** How messages name an input (the action's names by default). */
   readonly inputName?: InputNamer
+  /** The token's identity claims worth showing, beyond the standard ones. */
+  readonly shownClaims?: readonly string[]
 }
 
 const HINTS: readonly Hint[] = [
@@ -91,12 +83,12 @@ export function explainJwtFailure(ctx: JwtFailureContext, jwt: string | undefine
   const lines = [`Vault rejected the JWT login at auth/${ctx.mount}${ctx.role ? ` for role "${ctx.role}"` : ''} (HTTP ${ctx.status}): ${ctx.vaultMessage}`]
   if (rule) lines.push(`Hint: ${rule.hint(ctx, claims, ctx.inputName ?? actionInputName)}`)
   const named = [...ctx.vaultMessage.matchAll(/claim "([^"]+)"/g)].map((m) => m[1] as string)
-  const shown = describeClaims(claims, jwt, named)
+  const shown = describeClaims(claims, jwt, [...(ctx.shownClaims ?? []), ...named])
   if (shown) lines.push(`The token presented (claims decoded locally; the token is not shown):\n${shown}`)
   return lines.join('\n')
 }
 
-/** Non-secret claims of a JWT, one per line; '' when it cannot be decoded. */
+/** Non-secret claims of a JWT, one per line (the standard ones, then `alsoShow`); '' when it cannot be decoded. */
 export function describeClaims(claims: Record<string, unknown>, jwt?: string, alsoShow: readonly string[] = []): string {
   if (Object.keys(claims).length === 0) return ''
   const now = Math.floor(Date.now() / 1000)
@@ -108,7 +100,7 @@ export function describeClaims(claims: Record<string, unknown>, jwt?: string, al
     alg = ''
   }
   if (alg) rows.push(`  alg: ${alg}`)
-  for (const name of new Set([...SHOWN_CLAIMS, ...alsoShow])) {
+  for (const name of new Set([...STANDARD_CLAIMS, ...alsoShow])) {
     if (!(name in claims)) continue
     const v = claims[name]
     if ((name === 'exp' || name === 'iat' || name === 'nbf') && typeof v === 'number') {

@@ -65,7 +65,7 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     if (auth.method === 'jwt' || auth.method === 'oidc' || auth.method === 'kubernetes') {
       throw new VaultOidcError(
         explainJwtFailure(
-          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path, inputName },
+          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path, inputName, shownClaims: options.tokenSource?.claims ?? [] },
           auth.method === 'kubernetes' ? undefined : lastJwt,
         ),
       )

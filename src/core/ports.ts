@@ -7,6 +7,8 @@
 export interface TokenSource {
   /** For messages, e.g. "GitHub Actions ID token". Never contains the token. */
   readonly description: string
+  /** Identity claims of this token worth showing when a login fails (iss, aud, sub and times always are). */
+  readonly claims?: readonly string[]
   fetch(): Promise<string>
 }
 

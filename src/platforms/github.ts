@@ -54,25 +54,6 @@ function githubLogger(batch: StdoutBatch): Logger {
   }
 }
 
-/**
- * The runner reads workflow commands on stderr as well as stdout. The CLI writes its own there (its stdout may be
- * data: `--output -`, claims), and @actions/core cannot: it always writes to stdout. Escaping as the runner expects.
- */
-export function workflowCommand(command: 'add-mask' | 'debug' | 'warning' | 'error', message: string): string {
-  return `::${command}::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`
-}
-
-/** The CLI's logger on GitHub: the same annotations as the action's, written with `write` (stderr). */
-export function githubCommandLogger(write: (text: string) => void): Logger {
-  return {
-    debug: (m) => write(workflowCommand('debug', m)),
-    info: (m) => write(`${m}\n`),
-    warning: (m) => write(workflowCommand('warning', m)),
-    error: (m) => write(workflowCommand('error', m)),
-    isDebug: () => core.isDebug(),
-  }
-}
-
 export function githubPlatform(): Platform {
   const batch = stdoutBatch()
   return {

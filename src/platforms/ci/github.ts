@@ -1,0 +1,61 @@
+/**
+ * GitHub Actions, for the CLI (the action itself runs on ../github.ts): the ID token from the runner's endpoint,
+ * `::add-mask::` written by us, GITHUB_ENV / GITHUB_OUTPUT by default. @actions/core is loaded only for that sink.
+ */
+import { InputError } from '../../lib/errors.js'
+import type { Logger } from '../../lib/log.js'
+import { githubIdTokenSource } from '../../token-sources/github.js'
+import type { CiPlatform } from './types.js'
+
+/**
+ * The runner reads workflow commands on stderr as well as stdout. The CLI writes its own there (its stdout may be
+ * data: `--output -`, claims), and @actions/core cannot: it always writes to stdout. Escaping as the runner expects.
+ */
+export function workflowCommand(command: 'add-mask' | 'debug' | 'warning' | 'error', message: string): string {
+  return `::${command}::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`
+}
+
+/** The CLI's logger on GitHub: the same annotations as the action's, written with `write` (stderr). */
+function githubCommandLogger(write: (text: string) => void, env: NodeJS.ProcessEnv): Logger {
+  return {
+    debug: (m) => write(workflowCommand('debug', m)),
+    info: (m) => write(`${m}\n`),
+    warning: (m) => write(workflowCommand('warning', m)),
+    error: (m) => write(workflowCommand('error', m)),
+    isDebug: () => env.RUNNER_DEBUG === '1',
+  }
+}
+
+export const github: CiPlatform = {
+  name: 'github',
+  title: 'GitHub Actions',
+  detect: (env) => env.GITHUB_ACTIONS === 'true',
+  tokenSource: ({ http, env, audience, mask }) => githubIdTokenSource(http(), env, audience, mask),
+  /**
+   * `::add-mask::` on stderr (the runner reads both streams; stdout may be data), and for `exec` on stdout too, so
+   * that a mask is ahead of the child's output on either stream. Written synchronously, before any value is used.
+   */
+  masker(_env, _log, io) {
+    const streams = io.exec ? [io.stderr, io.stdout] : [io.stderr]
+    return {
+      masks: true,
+      mask: (value) => {
+        const line = workflowCommand('add-mask', value)
+        for (const write of streams) write(line)
+      },
+    }
+  },
+  /** GITHUB_ENV / GITHUB_OUTPUT files like the action; masks through the CLI's masker (stderr), not @actions/core's stdout. */
+  async defaultSink({ env, masker, format }) {
+    if (format !== undefined) return undefined
+    for (const file of ['GITHUB_ENV', 'GITHUB_OUTPUT']) {
+      // without them @actions/core would print "::set-env name=…::value" to stdout instead
+      if (!env[file]) throw new InputError('--output', `is required: GITHUB_ACTIONS is true but $${file} is not set (not a runner step, e.g. inside docker run?)`)
+    }
+    const { githubPlatform } = await import('../github.js')
+    const platform = githubPlatform()
+    return { mask: (value) => masker.mask(value), exportEnv: (name, value) => platform.exportEnv(name, value), setOutput: (name, value) => platform.setOutput(name, value) }
+  },
+  logger: githubCommandLogger,
+  claims: ['repository', 'repository_owner', 'ref', 'ref_type', 'environment', 'job_workflow_ref', 'workflow_ref', 'event_name', 'actor', 'runner_environment'],
+}
