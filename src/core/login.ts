@@ -1,15 +1,14 @@
-/** Logs in with the configured auth method and returns a Vault token. */
-import { readFile } from 'node:fs/promises'
-import type { AuthConfig } from './config.js'
-import { InputError, NetworkError, VaultOidcError, VaultResponseError } from '../lib/errors.js'
+/** Logs in with the configured auth method (one strategy each: ./auth-methods) and returns a Vault token. */
+import { InputError, VaultOidcError, VaultResponseError } from '../lib/errors.js'
 import { actionInputName, type InputNamer } from '../lib/input-names.js'
 import type { Logger } from '../lib/log.js'
 import { withRetry } from '../lib/retry.js'
-import type { TokenSource } from './ports.js'
-import { explainJwtFailure } from './jwt-diagnostics.js'
 import type { AuthInfo, VaultClient } from '../vault/client.js'
+import { loginMethod, type LoginContext, type LoginRequest } from './auth-methods/index.js'
+import type { AuthConfig } from './config.js'
+import type { TokenSource } from './ports.js'
 
-export const BUILTIN_METHODS = ['token', 'approle', 'github', 'jwt', 'oidc', 'kubernetes', 'ldap', 'userpass', 'cert'] as const
+export { BUILTIN_METHODS } from './auth-methods/index.js'
 
 export interface LoginResult {
   readonly token: string
@@ -30,12 +29,6 @@ export interface LoginOptions {
   readonly inputName?: InputNamer
 }
 
-interface LoginRequest {
-  readonly apiPath: string
-  readonly body: Record<string, unknown>
-  readonly jwt?: string
-}
-
 export async function login(options: LoginOptions): Promise<LoginResult> {
   const { auth, vault } = options
   const inputName = options.inputName ?? actionInputName
@@ -44,7 +37,10 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
     options.mask(auth.token)
     return { token: auth.token, loggedIn: false }
   }
-  const build = await requestBuilder(options)
+  const ctx: LoginContext = { auth, vault, mask: options.mask, inputName, ...(options.tokenSource ? { tokenSource: options.tokenSource } : {}) }
+  const method = loginMethod(auth.method)
+  const payload = auth.authPayload
+  const build = payload && method.acceptsPayload ? async (): Promise<LoginRequest> => ({ apiPath: `auth/${auth.path}/login`, body: payload }) : await method.prepare(ctx)
   let lastJwt: string | undefined
   try {
     const info = await withRetry(
@@ -62,110 +58,6 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   } catch (err) {
     if (!(err instanceof VaultResponseError) || err.status >= 500) throw err
     const said = err.vaultErrors.join('; ') || `HTTP ${err.status}`
-    if (auth.method === 'jwt' || auth.method === 'oidc' || auth.method === 'kubernetes') {
-      throw new VaultOidcError(
-        explainJwtFailure(
-          { vaultMessage: said, status: err.status, role: auth.role, mount: auth.path, inputName, shownClaims: options.tokenSource?.claims ?? [] },
-          auth.method === 'kubernetes' ? undefined : lastJwt,
-        ),
-      )
-    }
-    throw new VaultOidcError(`Vault rejected the ${auth.method} login at auth/${auth.path} (HTTP ${err.status}): ${said}\nHint: ${loginHint(auth, said, inputName)}`)
+    throw new VaultOidcError(method.refused(ctx, { status: err.status, said, ...(lastJwt !== undefined ? { jwt: lastJwt } : {}) }))
   }
-}
-
-function loginHint(auth: AuthConfig, said: string, inputName: InputNamer): string {
-  if (/no handler for route|route entry not found/.test(said)) return `nothing is mounted at auth/${auth.path}: set "${inputName('path')}" to the auth mount's path (and "${inputName('namespace')}" if it lives in one).`
-  if (auth.method === 'approle') return `check "${inputName('roleId')}" and "${inputName('secretId')}" (a secret_id expires and may be single-use).`
-  if (auth.method === 'userpass' || auth.method === 'ldap') return `check "${inputName('username')}" and "${inputName('password')}".`
-  if (auth.method === 'cert') return `check that the client certificate ("${inputName('clientCertificate')}"/"${inputName('clientKey')}") is trusted by a cert role on this mount.`
-  return 'check the credentials for this method and the mount path.'
-}
-
-async function requestBuilder(options: LoginOptions): Promise<() => Promise<LoginRequest>> {
-  const { auth } = options
-  const inputName = options.inputName ?? actionInputName
-  const loginPath = `auth/${auth.path}/login`
-  // vault-action has no built-in cert or oidc: there they post authPayload, so that still works here
-  const payload = auth.authPayload
-  if (payload && (auth.method === 'cert' || auth.method === 'oidc')) return async () => ({ apiPath: loginPath, body: payload })
-  switch (auth.method) {
-    case 'approle': {
-      if (!auth.roleId) throw new InputError(inputName('roleId'), `is required when "${inputName('method')}" is approle`)
-      const secretId = auth.wrappedSecretId ? await unwrapSecretId(options) : auth.secretId
-      if (secretId) options.mask(secretId)
-      const body = { role_id: auth.roleId, ...(secretId ? { secret_id: secretId } : {}) }
-      return async () => ({ apiPath: loginPath, body })
-    }
-    case 'github': {
-      if (!auth.githubToken) throw new InputError(inputName('githubToken'), `is required when "${inputName('method')}" is github`)
-      options.mask(auth.githubToken)
-      return async () => ({ apiPath: loginPath, body: { token: auth.githubToken } })
-    }
-    case 'userpass':
-    case 'ldap': {
-      if (!auth.username) throw new InputError(inputName('username'), `is required when "${inputName('method')}" is ${auth.method}`)
-      if (!auth.password) throw new InputError(inputName('password'), `is required when "${inputName('method')}" is ${auth.method}`)
-      options.mask(auth.password)
-      return async () => ({ apiPath: `${loginPath}/${encodeURIComponent(auth.username ?? '')}`, body: { password: auth.password } })
-    }
-    case 'kubernetes':
-      return async () => {
-        // re-read on every attempt: the kubelet rotates projected tokens
-        let jwt: string
-        try {
-          jwt = (await readFile(auth.kubernetesTokenPath, 'utf8')).trim()
-        } catch (err) {
-          throw new InputError(inputName('kubernetesTokenPath'), `cannot read the service-account token at ${auth.kubernetesTokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
-        }
-        options.mask(jwt)
-        return { apiPath: loginPath, body: { jwt, ...(auth.role ? { role: auth.role } : {}) } }
-      }
-    case 'cert':
-      return async () => ({ apiPath: loginPath, body: auth.role ? { name: auth.role } : {} })
-    case 'jwt':
-    case 'oidc': {
-      const source = options.tokenSource
-      if (!source) throw new VaultOidcError(`no source for the JWT: give "${inputName('jwtPrivateKey')}", or run where the CI provides an OIDC token`)
-      return async () => {
-        let jwt: string
-        try {
-          jwt = await source.fetch()
-        } catch (err) {
-          // the token source retries by itself; its HTTP failure is not Vault rejecting the login
-          if (err instanceof VaultResponseError || err instanceof NetworkError) throw new VaultOidcError(`could not get the JWT (${source.description}): ${err.message}`)
-          throw err
-        }
-        options.mask(jwt)
-        return { apiPath: loginPath, body: { jwt, ...(auth.role ? { role: auth.role } : {}) }, jwt }
-      }
-    }
-    default: {
-      if (!auth.authPayload) {
-        throw new InputError(inputName('method'), `"${auth.method}" is not a built-in method (${BUILTIN_METHODS.join(', ')}); give its login body in "${inputName('authPayload')}"`)
-      }
-      const body = auth.authPayload
-      return async () => ({ apiPath: loginPath, body })
-    }
-  }
-}
-
-/** AppRole secret_id delivered as a response-wrapping token: check where it was created, then unwrap once. */
-async function unwrapSecretId(options: LoginOptions): Promise<string> {
-  const wrapToken = options.auth.wrappedSecretId ?? ''
-  options.mask(wrapToken)
-  const { creationPath } = await options.vault.wrappingLookup(wrapToken).catch((err: unknown) => {
-    throw new VaultOidcError(`the wrapped secret_id token is not valid (already used or expired?): ${(err as Error).message}`)
-  })
-  const expected = new RegExp(`^auth/${escapeRegExp(options.auth.path)}/role/[^/]+/secret-id$`)
-  if (!expected.test(creationPath)) {
-    throw new VaultOidcError(`the wrapped secret_id was created at "${creationPath}", not at auth/${options.auth.path}/role/<role>/secret-id; refusing to unwrap it (it may have been tampered with)`)
-  }
-  const data = (await options.vault.unwrap(wrapToken)) as { secret_id?: unknown } | undefined
-  if (typeof data?.secret_id !== 'string') throw new VaultOidcError('the unwrapped response holds no secret_id')
-  return data.secret_id
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
