@@ -1,5 +1,5 @@
 /**
- * The CLI's flags: every action input as a kebab-case flag (same validation: src/config/action.ts), plus the CLI's own.
+ * The CLI's flags: every action input as a kebab-case flag (same validators: src/config/parse.ts), plus the CLI's own.
  * One table drives parsing, environment fallbacks, `--NAME-file` variants of secret flags, help and error messages.
  */
 import { CI_PLATFORMS } from '../platforms/ci/index.js'
@@ -11,7 +11,7 @@ const REQUESTED_AUDIENCE = CI_PLATFORMS.filter((p) => p.tokenSource && p.fixedAu
 export interface FlagSpec {
   /** kebab-case, without the leading dashes */
   readonly name: string
-  /** The action input this flag feeds (readActionConfig's name); undefined for CLI-only flags. */
+  /** The action input of the same meaning: runtime messages (login, HTTP) name it, and the CLI prints this flag instead. */
   readonly input?: string
   readonly type: 'string' | 'boolean'
   /** May be given more than once (values are joined with newlines). */
@@ -89,9 +89,5 @@ export const FLAGS: readonly FlagSpec[] = [
 /** Flags whose value is a secret also exist as `--NAME-file PATH`. */
 export const FILE_FLAGS: readonly string[] = FLAGS.filter((f) => f.secret).map((f) => `${f.name}-file`)
 
-/** action input name → "--flag", to rewrite the core's messages in the CLI's terms. */
-export const FLAG_FOR_INPUT: ReadonlyMap<string, string> = new Map([
-  ...FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, `--${f.name}`] as const),
-  ['exportEnv', '--output'],
-  ['check', 'check'],
-])
+/** Setting (by its action input name) → "--flag": how the CLI's Config names inputs in runtime messages. */
+export const FLAG_FOR_INPUT: ReadonlyMap<string, string> = new Map(FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, `--${f.name}`] as const))

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync, realpathSync } from 'node:fs'
 import { constants } from 'node:os'
 import { dirname, join } from 'node:path'
+import { parseUrl } from '../config/parse.js'
 import type { Config } from '../core/config.js'
 import { checkReport, runCheck } from '../core/check.js'
 import { errorMessage, InputError, VaultOidcError } from '../lib/errors.js'
@@ -71,11 +72,13 @@ export async function runCli(ctx: CliContext): Promise<number> {
       },
     })
     if (options.command === 'claims') return await claims(source, masker, ctx)
+    // only claims goes without --url (readCliConfig validated it for every other command)
+    const vaultConfig: Config = { ...config, url: config.url ?? parseUrl('', '--url') }
     if (source) log.info(`OIDC token: ${source.description}`)
     if (!masker.masks) log.info(`note: ${options.platform.title} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
-    const { http, vault } = connect(config, log, deadline)
+    const { http, vault } = connect(vaultConfig, log, deadline)
     closers.push(() => http.close())
-    const run: Run = { config, options, vault, log, masker, ctx, ...(source ? { source } : {}) }
+    const run: Run = { config: vaultConfig, options, vault, log, masker, ctx, ...(source ? { source } : {}) }
     if (options.command === 'check') return await check(run)
     return await exportOrExec(run)
   } catch (err) {

@@ -25,7 +25,7 @@ export interface SourceDeps {
 }
 
 interface SourceContext extends TokenContext {
-  readonly config: Config
+  readonly config: Pick<Config, 'auth'>
   readonly options: CliOptions
   readonly readStdin: () => Promise<string>
 }
@@ -58,11 +58,11 @@ const OTHER_SOURCES: Readonly<Record<string, (ctx: SourceContext) => TokenSource
 /** Every --jwt-source: the CIs' own tokens, then the others. */
 export const JWT_SOURCES: readonly string[] = [...CI_PLATFORMS.filter((p) => p.tokenSource).map((p) => p.name), ...Object.keys(OTHER_SOURCES)]
 
-function needsJwt(config: Config, options: CliOptions): boolean {
+function needsJwt(config: Pick<Config, 'auth'>, options: CliOptions): boolean {
   return options.command === 'claims' || config.auth.method === 'jwt' || config.auth.method === 'oidc'
 }
 
-export function chooseTokenSource(config: Config, options: CliOptions, deps: SourceDeps): TokenSource | undefined {
+export function chooseTokenSource(config: Pick<Config, 'auth' | 'inputName'>, options: CliOptions, deps: SourceDeps): TokenSource | undefined {
   if (!needsJwt(config, options)) return undefined
   const { auth } = config
   if (auth.jwtPrivateKey && options.jwtSource === undefined) {

@@ -2,48 +2,45 @@
  * The action's inputs (vault-action's names and defaults, plus ours), validated once into a Config.
  * `get` returns the raw input ('' when unset); only the entry point passes @actions/core's getInput.
  */
-import { InputError } from '../lib/errors.js'
-import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import { actionInputName } from '../lib/input-names.js'
 import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'
-import { BUILTIN_METHODS } from '../core/login.js'
 import { readConnection, withValue, type InputReader } from './connection.js'
+import { authPath, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from './rules.js'
 import { optional, parseBool, parseEncoding, parseIntInRange, parseJsonObject, parsePem } from './parse.js'
 import type { AuthConfig, Config } from '../core/config.js'
 
 export { readConnection, withValue, type InputReader }
 
-export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token'
+export { DEFAULT_KUBERNETES_TOKEN_PATH }
 
-/** `name` says how messages name an input (the CLI passes its flag names until it builds its own Config). */
-export function readActionConfig(get: InputReader, name: InputNamer = actionInputName): Config {
-  const connection = readConnection(get, name)
+export function readActionConfig(get: InputReader): Config {
+  const connection = readConnection(get)
   const secretsText = get('secrets')
   const pkiText = get('pki')
-  if (secretsText.trim() !== '' && pkiText.trim() !== '') throw new InputError(name('pki'), `cannot be combined with "${name('secrets')}" (as in vault-action): use two steps`)
+  checkSecretsOrPki(secretsText, pkiText, { secrets: 'secrets', pki: 'pki' })
   return {
     ...connection,
-    secrets: parseSecretsSpec(secretsText, name('secrets')),
-    pki: parsePkiSpec(pkiText, name('pki')),
-    auth: readAuth(get, name),
-    exportEnv: parseBool(get('exportEnv'), name('exportEnv'), true),
-    exportToken: parseBool(get('exportToken'), name('exportToken'), false),
-    outputToken: parseBool(get('outputToken'), name('outputToken'), false),
-    ...withValue('secretEncodingType', parseEncoding(get('secretEncodingType'), name('secretEncodingType'))),
-    ignoreNotFound: parseBool(get('ignoreNotFound'), name('ignoreNotFound'), false),
-    revokeToken: parseBool(get('revokeToken'), name('revokeToken'), true),
-    check: parseBool(get('check'), name('check'), false),
+    secrets: parseSecretsSpec(secretsText, 'secrets'),
+    pki: parsePkiSpec(pkiText, 'pki'),
+    auth: readAuth(get),
+    exportEnv: parseBool(get('exportEnv'), 'exportEnv', true),
+    exportToken: parseBool(get('exportToken'), 'exportToken', false),
+    outputToken: parseBool(get('outputToken'), 'outputToken', false),
+    ...withValue('secretEncodingType', parseEncoding(get('secretEncodingType'), 'secretEncodingType')),
+    ignoreNotFound: parseBool(get('ignoreNotFound'), 'ignoreNotFound', false),
+    revokeToken: parseBool(get('revokeToken'), 'revokeToken', true),
+    check: parseBool(get('check'), 'check', false),
+    inputName: actionInputName,
   }
 }
 
-function readAuth(get: InputReader, name: InputNamer): AuthConfig {
+function readAuth(get: InputReader): AuthConfig {
   const method = (optional(get('method')) ?? 'token').toLowerCase()
-  const authPayload = parseJsonObject(get('authPayload'), name('authPayload'))
-  if (!(BUILTIN_METHODS as readonly string[]).includes(method) && !authPayload) {
-    throw new InputError(name('method'), `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "${name('authPayload')}"`)
-  }
-  const path = (optional(get('path')) ?? method).replace(/^\/+|\/+$/g, '')
-  const jwtTtl = parseIntInRange(get('jwtTtl'), name('jwtTtl'), 3600, 1, 31_536_000)
+  const authPayload = parseJsonObject(get('authPayload'), 'authPayload')
+  checkMethod(method, authPayload, { method: 'method', authPayload: 'authPayload' })
+  const path = authPath(optional(get('path')), method)
+  const jwtTtl = parseIntInRange(get('jwtTtl'), 'jwtTtl', 3600, 1, 31_536_000)
   return {
     method,
     path,
@@ -58,7 +55,7 @@ function readAuth(get: InputReader, name: InputNamer): AuthConfig {
     ...withValue('username', optional(get('username'))),
     ...withValue('password', optional(get('password'))),
     ...withValue('authPayload', authPayload),
-    ...withValue('jwtPrivateKey', parsePem(get('jwtPrivateKey'), name('jwtPrivateKey'))),
+    ...withValue('jwtPrivateKey', parsePem(get('jwtPrivateKey'), 'jwtPrivateKey')),
     ...withValue('jwtKeyPassword', optional(get('jwtKeyPassword'))),
     ...withValue('jwtAudience', optional(get('jwtGithubAudience'))),
   }

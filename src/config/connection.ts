@@ -2,35 +2,32 @@
  * The inputs needed to talk to Vault (address, namespace, headers, TLS, retries, timeouts), shared by the main
  * and post steps. Kept apart from the secrets syntax so the post bundle does not load the JSONata parser.
  */
-import { InputError } from '../lib/errors.js'
-import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import { actionInputName } from '../lib/input-names.js'
 import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseUrl } from './parse.js'
 import type { Config, TlsConfig } from '../core/config.js'
+import { checkClientCertificate } from './rules.js'
 
 export type InputReader = (name: string) => string
 
 /** Everything needed to talk to Vault (shared by the main and post steps). */
-export function readConnection(
-  get: InputReader,
-  name: InputNamer = actionInputName,
-): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'> & { namespace?: string } {
+export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'> & { namespace?: string } {
   const tls: TlsConfig = {
-    skipVerify: parseBool(get('tlsSkipVerify'), name('tlsSkipVerify'), false),
-    ...withValue('ca', parsePem(get('caCertificate'), name('caCertificate'))),
-    ...withValue('cert', parsePem(get('clientCertificate'), name('clientCertificate'))),
-    ...withValue('key', parsePem(get('clientKey'), name('clientKey'))),
+    skipVerify: parseBool(get('tlsSkipVerify'), 'tlsSkipVerify', false),
+    ...withValue('ca', parsePem(get('caCertificate'), 'caCertificate')),
+    ...withValue('cert', parsePem(get('clientCertificate'), 'clientCertificate')),
+    ...withValue('key', parsePem(get('clientKey'), 'clientKey')),
   }
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(name(tls.cert ? 'clientKey' : 'clientCertificate'), 'is required together with the other half of the client certificate pair')
+  checkClientCertificate(tls, { cert: 'clientCertificate', key: 'clientKey' })
   return {
-    url: parseUrl(get('url'), name('url')),
+    url: parseUrl(get('url'), 'url'),
     ...withValue('namespace', optional(get('namespace'))),
-    extraHeaders: parseHeaders(get('extraHeaders'), name('extraHeaders')),
+    extraHeaders: parseHeaders(get('extraHeaders'), 'extraHeaders'),
     tls,
-    concurrency: parseIntInRange(get('concurrency'), name('concurrency'), 32, 1, 256),
-    retries: parseIntInRange(get('retries'), name('retries'), 3, 0, 20),
-    requestTimeoutMs: parseDurationMs(get('requestTimeout'), name('requestTimeout'), 30_000),
-    timeoutMs: parseDurationMs(get('timeout'), name('timeout'), 300_000),
-    inputName: name,
+    concurrency: parseIntInRange(get('concurrency'), 'concurrency', 32, 1, 256),
+    retries: parseIntInRange(get('retries'), 'retries', 3, 0, 20),
+    requestTimeoutMs: parseDurationMs(get('requestTimeout'), 'requestTimeout', 30_000),
+    timeoutMs: parseDurationMs(get('timeout'), 'timeout', 300_000),
+    inputName: actionInputName,
   }
 }
 
