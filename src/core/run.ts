@@ -62,32 +62,48 @@ export async function runMain(deps: RunDeps): Promise<RunResult> {
   const exports: Export[] = []
   if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token' })
   if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token' })
-
   const leases: string[] = []
   try {
-    const values = await fetchSecrets(config.secrets, vault, {
-      concurrency: config.concurrency,
-      ignoreNotFound: config.ignoreNotFound,
-      encoding: config.secretEncodingType,
-      log,
-      onLease: (id) => leases.push(id),
-      policies: auth.info?.policies ?? [],
-    })
-    for (const v of values) exports.push({ outputName: v.outputName, envName: config.exportEnv ? v.envName : undefined, value: v.value, source: v.apiPath })
-    for (const req of config.pki) {
-      const body = await vault.write(req.path, req.parameters)
-      if (body?.lease_id) leases.push(body.lease_id)
-      const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
-      log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${serial})` : ''}`)
-      for (const r of pkiResults(req, body?.data)) {
-        exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: decodeValue(r.value, config.secretEncodingType), source: req.path })
-      }
-    }
+    exports.push(...(await readSecrets(config, vault, log, auth.info?.policies ?? [], leases)))
+    exports.push(...(await issueCertificates(config, vault, log, leases)))
   } finally {
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
     if (leases.length > 0 && config.revokeToken) deps.cleanup.saveLeases(leases)
   }
+  await handOver(config, exports, sink, log)
+  return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
+}
 
+/** The requested values of every secrets entry; each lease a read created is added to `leases`. */
+async function readSecrets(config: Config, vault: VaultClient, log: Logger, policies: readonly string[], leases: string[]): Promise<Export[]> {
+  const values = await fetchSecrets(config.secrets, vault, {
+    concurrency: config.concurrency,
+    ignoreNotFound: config.ignoreNotFound,
+    encoding: config.secretEncodingType,
+    log,
+    onLease: (id) => leases.push(id),
+    policies,
+  })
+  return values.map((v) => ({ outputName: v.outputName, envName: config.exportEnv ? v.envName : undefined, value: v.value, source: v.apiPath }))
+}
+
+/** One certificate per pki entry (a write: never retried); each lease is added to `leases`. */
+async function issueCertificates(config: Config, vault: VaultClient, log: Logger, leases: string[]): Promise<Export[]> {
+  const exports: Export[] = []
+  for (const req of config.pki) {
+    const body = await vault.write(req.path, req.parameters)
+    if (body?.lease_id) leases.push(body.lease_id)
+    const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
+    log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${serial})` : ''}`)
+    for (const r of pkiResults(req, body?.data)) {
+      exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: decodeValue(r.value, config.secretEncodingType), source: req.path })
+    }
+  }
+  return exports
+}
+
+/** All or nothing: refuse what no variable can carry, mask every value, then export and output each, then commit. */
+async function handOver(config: Config, exports: readonly Export[], sink: SecretSink, log: Logger): Promise<void> {
   // no environment variable, env file or child environment can carry a NUL byte: refuse before anything is written
   const withNul = exports.filter((e) => e.value.includes('\0'))
   if (withNul.length > 0) {
@@ -108,7 +124,6 @@ export async function runMain(deps: RunDeps): Promise<RunResult> {
   }
   await sink.commit?.()
   log.info(`exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s) and ${exports.filter((e) => e.outputName !== '').length} output(s) from ${new Set(exports.map((e) => e.source)).size} source(s)`)
-  return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
 }
 
 function warnAboutNames(config: Config, exports: readonly Export[], log: Logger): void {

@@ -53,6 +53,13 @@ export interface HttpResponse {
   readonly body: unknown
 }
 
+/** How one attempt is sent: the request options, node:http's or node:https's request(), and the plain-HTTP proxy in the way. */
+interface Route {
+  readonly options: https.RequestOptions
+  readonly send: typeof http.request
+  readonly viaProxy?: URL
+}
+
 const SENSITIVE_HEADERS = ['x-vault-token', 'authorization']
 const MAX_REDIRECTS = 3
 
@@ -119,11 +126,19 @@ export class HttpClient {
     throw new VaultResponseError(`${req.what}: HTTP ${res.status}: ${said}`, res.status, errors, retryAfter)
   }
 
+  /** One attempt: no retries, no redirects. */
   private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
     const remaining = this.options.deadline - this.now()
     if (remaining <= 0) throw this.deadlineError(req, url)
     const timeoutMs = Math.min(this.options.requestTimeoutMs, remaining)
     const deadlineHit = timeoutMs === remaining && remaining < this.options.requestTimeoutMs
+    const { payload, headers } = this.encode(req)
+    const route = await this.route(req, url, headers)
+    return this.send(req, url, route, payload, { timeoutMs, deadlineHit })
+  }
+
+  /** The body as bytes (JSON, or a form for a URLSearchParams) and every header the request carries. */
+  private encode(req: HttpRequest): { payload: Buffer | undefined; headers: Record<string, string> } {
     const form = req.body instanceof URLSearchParams
     const payload = req.body === undefined ? undefined : Buffer.from(form ? String(req.body) : JSON.stringify(req.body))
     const headers: Record<string, string> = {
@@ -137,26 +152,32 @@ export class HttpClient {
       headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json'
       headers['content-length'] = String(payload.length)
     }
+    return { payload, headers }
+  }
+
+  /** Where the request goes: straight to `url`, to a plain-HTTP proxy (absolute URL), or through a CONNECT tunnel (the agent). */
+  private async route(req: HttpRequest, url: URL, headers: Record<string, string>): Promise<Route> {
     const isHttps = url.protocol === 'https:'
     const proxy = (this.options.proxyFor ?? defaultProxyFor)(url)
     const secure = isHttps || proxy?.protocol === 'https:' ? await (this.tlsModule ??= import('./tls.js')) : undefined
-    const target = proxy && !isHttps ? proxy : url
-    const requestOptions: https.RequestOptions = {
+    const viaProxy = proxy && !isHttps ? proxy : undefined
+    const target = viaProxy ?? url
+    const options: https.RequestOptions = {
       method: req.method,
       host: target.hostname.replace(/^\[|\]$/g, ''),
       port: target.port || (target.protocol === 'https:' ? 443 : 80),
-      path: proxy && !isHttps ? url.href : url.pathname + url.search,
-      headers: proxy && !isHttps ? { ...headers, host: url.host } : headers,
+      path: viaProxy ? url.href : url.pathname + url.search,
+      headers: viaProxy ? { ...headers, host: url.host } : headers,
       agent: this.agentFor(url, proxy, secure),
     }
-    if (proxy?.protocol === 'https:' && !isHttps) {
-      requestOptions.servername = proxyTlsName(proxy).servername
-    }
-    if (proxy && !isHttps && proxy.username) {
-      requestOptions.headers = { ...requestOptions.headers, 'proxy-authorization': proxyAuthorization(proxy) }
-    }
+    if (viaProxy?.protocol === 'https:') options.servername = proxyTlsName(viaProxy).servername
+    if (viaProxy?.username) options.headers = { ...options.headers, 'proxy-authorization': proxyAuthorization(viaProxy) }
+    return { options, send: secure ? secure.httpsRequest : http.request, ...(viaProxy ? { viaProxy } : {}) }
+  }
+
+  private send(req: HttpRequest, url: URL, route: Route, payload: Buffer | undefined, limits: { timeoutMs: number; deadlineHit: boolean }): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
-      const request = (secure ? secure.httpsRequest : http.request)(requestOptions, (res) => {
+      const request = route.send(route.options, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('error', (err) => reject(this.networkError(req, url, err)))
@@ -167,30 +188,24 @@ export class HttpClient {
             reject(new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET'))
             return
           }
-          const text = Buffer.concat(chunks).toString('utf8')
-          let body: unknown
-          if (text.trim() !== '') {
-            try {
-              body = JSON.parse(text)
-            } catch {
-              const status = res.statusCode ?? 0
-              if (status < 400) {
-                reject(new NetworkError(`${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`, 'EBADJSON'))
-                return
-              }
-              body = undefined
-            }
+          try {
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: this.decode(req, url, res.statusCode ?? 0, chunks) })
+          } catch (err) {
+            reject(err)
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body })
         })
       })
       const timer = setTimeout(() => {
-        request.destroy(deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${this.inputName('requestTimeout')})`, 'ETIMEDOUT'))
-      }, timeoutMs)
+        request.destroy(
+          limits.deadlineHit
+            ? this.deadlineError(req, url)
+            : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(limits.timeoutMs / 100) / 10}s (${this.inputName('requestTimeout')})`, 'ETIMEDOUT'),
+        )
+      }, limits.timeoutMs)
       request.on('error', (err) => {
         clearTimeout(timer)
         if (err instanceof NetworkError || err instanceof DeadlineError) reject(err)
-        else if (proxy && !isHttps) reject(proxyError(proxy, err, this.inputName)) // the connection that failed is the proxy's
+        else if (route.viaProxy) reject(proxyError(route.viaProxy, err, this.inputName)) // the connection that failed is the proxy's
         else reject(this.networkError(req, url, err))
       })
       // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
@@ -198,6 +213,18 @@ export class HttpClient {
       if (payload) request.write(payload)
       request.end()
     })
+  }
+
+  /** The JSON body; undefined when empty, or when an error status came with a body that is not JSON. */
+  private decode(req: HttpRequest, url: URL, status: number, chunks: readonly Buffer[]): unknown {
+    const text = Buffer.concat(chunks).toString('utf8')
+    if (text.trim() === '') return undefined
+    try {
+      return JSON.parse(text)
+    } catch {
+      if (status < 400) throw new NetworkError(`${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`, 'EBADJSON')
+      return undefined
+    }
   }
 
   private deadlineError(req: HttpRequest, url: URL): DeadlineError {
