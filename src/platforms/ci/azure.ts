@@ -3,8 +3,9 @@
  * Every value is registered with the agent's masker by the `##vso[task.setsecret]` logging
  * command before it is written or used; the agent then masks it in this step's output and in every later step's.
  */
-import type { Masker } from '../../core/ports.js'
-import { azureTokenSource } from '../../token-sources/azure.js'
+import type { Masker, TokenSource } from '../../core/ports.js'
+import type { HttpClient } from '../../http/client.js'
+import { VaultOidcError } from '../../lib/errors.js'
 import type { CiPlatform } from './types.js'
 
 /** The logging command's data escaping (the agent turns these back before registering the value). */
@@ -18,6 +19,33 @@ function azureMasker(write: (text: string) => void): Masker {
     masks: true,
     mask(value) {
       if (value !== '') write(setSecretCommand(value))
+    },
+  }
+}
+
+/** POST $SYSTEM_OIDCREQUESTURI?api-version=7.1 with $SYSTEM_ACCESSTOKEN as bearer; the token is the response's `oidcToken`. */
+function azureTokenSource(http: HttpClient, env: NodeJS.ProcessEnv): TokenSource {
+  const description = 'Azure DevOps OIDC token'
+  return {
+    description,
+    async fetch() {
+      const requestUri = env.SYSTEM_OIDCREQUESTURI
+      const accessToken = env.SYSTEM_ACCESSTOKEN
+      if (!requestUri) throw new VaultOidcError(`no ${description}: SYSTEM_OIDCREQUESTURI is not set (run this in an Azure Pipelines job)`)
+      if (!accessToken) throw new VaultOidcError(`no ${description}: SYSTEM_ACCESSTOKEN is not set; map it into the step with "env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }"`)
+      const url = new URL(requestUri)
+      url.searchParams.set('api-version', '7.1')
+      if (env.AZURE_SERVICE_CONNECTION_ID) url.searchParams.set('serviceConnectionId', env.AZURE_SERVICE_CONNECTION_ID)
+      const res = await http.request({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${accessToken}`, 'x-tfs-fedauthredirect': 'Suppress' },
+        body: {},
+        what: 'Azure DevOps OIDC token request',
+      })
+      const token = (res.body as { oidcToken?: unknown } | undefined)?.oidcToken
+      if (typeof token !== 'string' || token === '') throw new VaultOidcError('the Azure DevOps OIDC endpoint answered without a token ("oidcToken" field)')
+      return token
     },
   }
 }
