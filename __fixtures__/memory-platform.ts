@@ -3,7 +3,7 @@
  * state, summary, failure and log lines. Lets tests run the action's main/post logic in-process and assert
  * what a runner would see, including ordering (a value is masked before it is exported).
  */
-import type { Logger } from '../src/core/log.js'
+import type { Logger } from '../src/lib/log.js'
 import type { Platform } from '../src/platforms/types.js'
 
 export type EventKind = 'mask' | 'env' | 'output' | 'state' | 'summary' | 'failed' | 'debug' | 'info' | 'warning' | 'error'

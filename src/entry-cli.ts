@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { errorMessage } from './core/errors.js'
 import { packageVersion, runCli } from './cli/main.js'
+import { errorMessage } from './lib/errors.js'
 
 /** A failure outside the CLI's own error handling: one clear error on stderr and exit 1. */
 function fail(err: unknown): void {

@@ -4,8 +4,8 @@
  * awaits run(). Importing it does nothing.
  */
 import { runAction } from './action/main.js'
-import { errorMessage } from './core/errors.js'
 import { githubInput, githubPlatform } from './platforms/github.js'
+import { errorMessage } from './lib/errors.js'
 
 export async function run(): Promise<void> {
   const platform = githubPlatform()

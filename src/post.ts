@@ -2,8 +2,8 @@
  * The action's post step as a function: dist/post.cjs (src/entry-post.ts) calls it. Importing it does nothing.
  */
 import { runPostAction } from './action/post.js'
-import { errorMessage } from './core/errors.js'
 import { githubInput, githubPlatform } from './platforms/github.js'
+import { errorMessage } from './lib/errors.js'
 
 export async function run(): Promise<void> {
   const platform = githubPlatform()

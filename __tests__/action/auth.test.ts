@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { readActionConfig } from '../../src/config/action.js'
-import { githubIdTokenSource } from '../../src/token-sources/github.js'
-import type { TokenSource } from '../../src/token-sources/types.js'
-import { login, type LoginResult } from '../../src/vault/auth.js'
+import { githubIdTokenSource } from '../../src/platforms/ci/github.js'
+import type { TokenSource } from '../../src/core/ports.js'
+import { login, type LoginResult } from '../../src/core/login.js'
 import { rejectionOf, requestsTo, runMainStep, useFakeVault } from './helpers.js'
 
 const t = useFakeVault()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { EncodingType } from '../../src/config/types.js'
+import type { EncodingType } from '../../src/core/config.js'
 import { fetchSecrets, type FetchedValue } from '../../src/core/fetch.js'
 import { parseSecretsSpec } from '../../src/core/spec.js'
 import { rejectionOf, useFakeVault } from './helpers.js'
@@ -13,8 +13,8 @@ interface FetchRun {
 }
 
 async function fetch(spec: string, o: { concurrency?: number; ignoreNotFound?: boolean; encoding?: EncodingType; policies?: string[] } = {}): Promise<FetchRun> {
-  const { vault, platform } = t.connect({ concurrency: o.concurrency ?? 32 })
-  vault.token = 'hvs.reader'
+  const { vault: tokenless, platform } = t.connect({ concurrency: o.concurrency ?? 32 })
+  const vault = tokenless.withToken('hvs.reader')
   const leases: string[] = []
   const values = await fetchSecrets(parseSecretsSpec(spec), vault, {
     concurrency: o.concurrency ?? 32,

@@ -79,8 +79,8 @@ describe('KV path resolution against the fake', () => {
 
   it('sends the lookup with the token and namespace', async () => {
     t.fake.kv2('secret', 'app', {})
-    const { vault, platform } = t.connect({ namespace: 'team-a' })
-    vault.token = 'hvs.lookup'
+    const { vault: tokenless, platform } = t.connect({ namespace: 'team-a' })
+    const vault = tokenless.withToken('hvs.lookup')
     await resolvePaths(['secret/app'], vault, platform.log)
     const [req] = requestsTo(t.fake, 'GET', 'sys/internal/ui/mounts/secret/app')
     expect(req?.headers['x-vault-token']).toBe('hvs.lookup')

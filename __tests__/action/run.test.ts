@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import type { MemoryPlatform } from '../../__fixtures__/memory-platform.js'
+import { runCli } from '../../src/cli/main.js'
 import { requestsTo, runMainStep, useFakeVault } from './helpers.js'
 
 const t = useFakeVault()
@@ -51,6 +52,18 @@ describe('atomic export', () => {
   ])('%s fails with the one prefix', async (_what, inputs, expected) => {
     t.fake.on('POST /v1/auth/approle/login', () => ({ status: 400, body: { errors: ['invalid role ID'] } }))
     expect(expectFailure(await runMainStep(t.fake.url, inputs()))).toMatch(expected)
+  })
+})
+
+describe('no state shared between runs in one process', () => {
+  it('after a CLI run, the action still names its inputs, not the CLI\'s flags', async () => {
+    let stderr = ''
+    const argv = ['--url', 'http://127.0.0.1:1', '--token', 'hvs.t', '--secrets', 'secret/app a', '--retries', '0', '--output', '-']
+    const code = await runCli({ argv, env: {}, stdout: () => undefined, stderr: (text) => void (stderr += text), readStdin: async () => '', version: 'test' })
+    expect(code).toBe(1)
+    expect(stderr).toContain('(is Vault running and is "--url" right?)')
+    const p = await runMainStep(t.fake.url, { url: 'http://127.0.0.1:1', token: 'hvs.t', secrets: 'secret/app a', retries: '0' })
+    expect(expectFailure(p)).toMatch(/ECONNREFUSED \(is Vault running and is "url" right\?\)/)
   })
 })
 

@@ -6,10 +6,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readActionConfig } from '../../src/config/action.js'
 import { parseHeaders } from '../../src/config/parse.js'
-import { errorMessage } from '../../src/core/errors.js'
 import { MAX_VAULT_ERRORS, vaultErrors } from '../../src/http/client.js'
 import { quoteStderr } from '../../src/token-sources/command.js'
-import { explainJwtFailure } from '../../src/vault/jwt-diagnostics.js'
+import { errorMessage } from '../../src/lib/errors.js'
+import { explainJwtFailure } from '../../src/core/jwt-diagnostics.js'
 
 function timed<T>(f: () => T): { result: T; ms: number } {
   const started = performance.now()

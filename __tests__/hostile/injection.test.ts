@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { runBundle } from '../../__fixtures__/runner.js'
-import { explainJwtFailure, describeClaims, safeClaims } from '../../src/vault/jwt-diagnostics.js'
-import { guardLines, markdownBlock, markdownCode, untrusted } from '../../src/core/untrusted.js'
 import { useFakeVault } from '../action/helpers.js'
 import { cli, tempDir } from '../cli/helpers.js'
+import { explainJwtFailure, describeClaims, safeClaims } from '../../src/core/jwt-diagnostics.js'
+import { guardLines, markdownBlock, markdownCode, untrusted } from '../../src/lib/untrusted.js'
 
 const t = useFakeVault()
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_KUBERNETES_TOKEN_PATH, readActionConfig } from '../../src/config/action.js'
-import type { Config } from '../../src/config/types.js'
-import { InputError } from '../../src/core/errors.js'
+import type { Config } from '../../src/core/config.js'
+import { InputError } from '../../src/lib/errors.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 
@@ -50,7 +50,7 @@ function inputError(values: Record<string, string>): InputError {
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
 
-/** vault-action v3.4.0's inputs and their action.yml defaults (va-spec §6). */
+/** vault-action v3.4.0's inputs and their action.yml defaults (its action.yml). */
 const VAULT_ACTION_INPUTS: Record<string, string | undefined> = {
   url: undefined, secrets: undefined, pki: undefined, namespace: undefined, method: 'token', role: undefined, path: undefined,
   token: undefined, roleId: undefined, secretId: undefined, githubToken: undefined, kubernetesTokenPath: DEFAULT_KUBERNETES_TOKEN_PATH,

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { generateKeyPair, SignJWT } from 'jose'
 import { GITHUB_CLAIMS } from '../../__fixtures__/oidc-issuer.js'
-import { explainJwtFailure, type JwtFailureContext } from '../../src/vault/jwt-diagnostics.js'
+import { explainJwtFailure, type JwtFailureContext } from '../../src/core/jwt-diagnostics.js'
+import { github } from '../../src/platforms/ci/github.js'
 
 let jwt: string
 const now = Math.floor(Date.now() / 1000)
@@ -17,7 +18,7 @@ beforeAll(async () => {
     .sign(privateKey)
 })
 
-const ctx = (vaultMessage: string, status = 400): JwtFailureContext => ({ vaultMessage, status, role: 'deploy', mount: 'jwt' })
+const ctx = (vaultMessage: string, status = 400): JwtFailureContext => ({ vaultMessage, status, role: 'deploy', mount: 'jwt', shownClaims: github.claims })
 
 /** Vault's error strings for a JWT login (reference vault-api.md §5) and the hint each must produce. */
 const CASES: Array<[string, number, string]> = [

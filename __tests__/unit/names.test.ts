@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { droppedCharacters, isValidEnvName, normalizeName } from '../../src/core/names.js'
-import { asciiUpper, isProtectedName } from '../../src/core/protected-names.js'
+import { droppedCharacters, isValidEnvName, normalizeName } from '../../src/lib/names.js'
+import { asciiUpper, isProtectedName } from '../../src/lib/protected-names.js'
 
-describe('vault-action name normalisation (va-spec §1)', () => {
+describe('vault-action name normalisation', () => {
   it.each([
     ['npmToken', 'npmToken', 'NPMTOKEN'],
     ['test-123', 'test123', 'TEST123'],

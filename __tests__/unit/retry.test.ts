@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { DeadlineError, NetworkError, VaultOidcError, VaultResponseError } from '../../src/core/errors.js'
-import { isRetryable, parseRetryAfter, withRetry, type RetryPolicy } from '../../src/core/retry.js'
+import { DeadlineError, NetworkError, VaultOidcError, VaultResponseError } from '../../src/lib/errors.js'
+import { isRetryable, parseRetryAfter, withRetry, type RetryPolicy } from '../../src/lib/retry.js'
 
 /** A policy whose sleeps are recorded instead of waited, and whose jitter is fixed. */
 function recordingPolicy(attempts: number, random: number, o: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {

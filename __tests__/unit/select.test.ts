@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { VaultOidcError } from '../../src/core/errors.js'
+import { VaultOidcError } from '../../src/lib/errors.js'
 import { decodeValue, selectEntry, stringifyValue } from '../../src/core/select.js'
 import { parseSecretsSpec } from '../../src/core/spec.js'
 
@@ -36,7 +36,7 @@ async function value(spec: string, body: { data?: unknown }, kvVersion?: 1 | 2):
   return (await select(spec, body, kvVersion))[0]?.[2]
 }
 
-describe('values are the strings vault-action exports (va-spec §2)', () => {
+describe('values are the strings vault-action exports', () => {
   it.each([
     ['str', 'abc'],
     ['multi', 'line one\nline two'],

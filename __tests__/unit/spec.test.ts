@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError } from '../../src/core/errors.js'
+import { InputError } from '../../src/lib/errors.js'
 import { parseSecretsSpec, printSecretsSpec, splitEntries } from '../../src/core/spec.js'
 
 /** The message parseSecretsSpec throws for `text` (fails the test when it does not throw). */

@@ -1,19 +1,20 @@
 /** The GitHub Action's main step: inputs → Config once, then the platform-neutral core. */
 import { readActionConfig, type InputReader } from '../config/action.js'
-import type { Config } from '../config/types.js'
-import { errorMessage } from '../core/errors.js'
+import type { Config } from '../core/config.js'
+import { errorMessage } from '../lib/errors.js'
 import { SecretScrubber } from '../core/mask.js'
-import { markdownBlock } from '../core/untrusted.js'
+import { markdownBlock } from '../lib/untrusted.js'
 import { runMain, summaryMarkdown } from '../core/run.js'
 import { runCheck, checkReport } from '../core/check.js'
 import type { Platform } from '../platforms/types.js'
-import { githubIdTokenSource } from '../token-sources/github.js'
+import { github, githubIdTokenSource } from '../platforms/ci/github.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
-import type { TokenSource } from '../token-sources/types.js'
+import type { TokenSource } from '../core/ports.js'
 import { connect, platformHttp, warnIfCleartext } from '../vault/connect.js'
+
 import { STATE_LEASES, STATE_TOKEN } from './state.js'
 
-export const ERROR_PREFIX = 'vault-oidc-action'
+const ERROR_PREFIX = 'vault-oidc-action'
 
 export async function runAction(platform: Platform, get: InputReader, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now()
@@ -23,7 +24,7 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
   try {
     const config = readActionConfig(get)
     const deadline = started + config.timeoutMs
-    warnIfCleartext(config.url, platform.log)
+    warnIfCleartext(config.url, platform.log, config.inputName)
     const { http, vault } = connect(config, platform.log, deadline)
     closers.push(() => http.close())
     const tokenSource = jwtSource(config, platform, env, deadline, closers)
@@ -67,8 +68,8 @@ function jwtSource(config: Config, platform: Platform, env: NodeJS.ProcessEnv, d
   if (auth.method !== 'jwt' && auth.method !== 'oidc') return undefined
   // like vault-action, the self-signed JWT has no aud (jwtGithubAudience is for the GitHub ID token only):
   // an aud on a role without bound_audiences would fail the login on Vault >= 1.16.3
-  if (auth.jwtPrivateKey) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined)
+  if (auth.jwtPrivateKey) return { ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined), claims: github.claims }
   const http = platformHttp(config, platform.log, deadline)
   closers.push(() => http.close())
-  return githubIdTokenSource(http, env, auth.jwtAudience, (jwt) => platform.mask(jwt))
+  return { ...githubIdTokenSource(http, env, auth.jwtAudience, (jwt) => platform.mask(jwt)), claims: github.claims }
 }

@@ -3,7 +3,7 @@
  * A failure here is a warning, never a job failure.
  */
 import { readConnection, type InputReader } from '../config/connection.js'
-import { errorMessage } from '../core/errors.js'
+import { errorMessage } from '../lib/errors.js'
 import { revokeAll } from '../core/revoke.js'
 import type { Platform } from '../platforms/types.js'
 import { connect } from '../vault/connect.js'

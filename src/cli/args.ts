@@ -3,7 +3,7 @@
  * Every error names the flag; nothing here touches the network or the environment.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { InputError } from '../core/errors.js'
+import { InputError } from '../lib/errors.js'
 import { parseBool } from '../config/parse.js'
 import { FILE_FLAGS, FLAGS } from './flags.js'
 
@@ -89,16 +89,16 @@ function nearest(name: string): string | undefined {
   return best?.name
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
+function distance(from: string, to: string): number {
+  const row = Array.from({ length: to.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= from.length; i++) {
     let prev = row[0] as number
     row[0] = i
-    for (let j = 1; j <= b.length; j++) {
+    for (let j = 1; j <= to.length; j++) {
       const tmp = row[j] as number
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (from[i - 1] === to[j - 1] ? 0 : 1))
       prev = tmp
     }
   }
-  return row[b.length] as number
+  return row[to.length] as number
 }

@@ -1,27 +1,30 @@
 /**
- * Flags + environment → the same Config the action builds (readActionConfig does every validation), plus the
- * CLI's own options. Precedence: flag, then `--NAME-file`, then the environment (BAO_* before VAULT_*; a
+ * Flags + environment → the same typed Config the action builds (with the shared validators, each error naming the
+ * flag), plus the CLI's own options. Precedence: flag, then `--NAME-file`, then the environment (BAO_* before VAULT_*; a
  * set-but-empty BAO_* still wins). Secret values never need to be on the command line.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { readActionConfig } from '../config/action.js'
-import { parseUrl } from '../config/parse.js'
-import type { Config } from '../config/types.js'
-import { InputError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
-import { detectPlatform, type PlatformName } from '../platforms/detect.js'
+import { withValue } from '../config/connection.js'
+import { optional, parseBool, parseDurationMs, parseEncoding, parseHeaders, parseIntInRange, parseJsonObject, parsePem, parseServerUrl, parseUrl } from '../config/parse.js'
+import { authPath, checkClientCertificate, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from '../config/rules.js'
+import type { AuthConfig, Config, TlsConfig } from '../core/config.js'
+import { parsePkiSpec } from '../core/pki.js'
+import { parseSecretsSpec } from '../core/spec.js'
+import type { InputNamer } from '../lib/input-names.js'
+import { InputError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
+import { detectPlatform, type CiPlatform } from '../platforms/ci/index.js'
 import { FORMATS, type Format } from '../platforms/formats.js'
 import type { Command, ParsedArgs } from './args.js'
-import { FLAGS, type FlagSpec } from './flags.js'
-
-export const JWT_SOURCES = ['github', 'gitlab', 'circleci', 'semaphore', 'bitbucket', 'buildkite', 'azure', 'kubernetes', 'env', 'file', 'stdin', 'oauth2'] as const
-export type JwtSourceName = (typeof JWT_SOURCES)[number]
+import { FLAG_FOR_INPUT, FLAGS, type FlagSpec } from './flags.js'
+import { JWT_SOURCES } from './sources.js'
 
 export interface CliOptions {
   readonly command: Command
   readonly child: readonly string[]
-  readonly platform: PlatformName
-  readonly jwtSource?: JwtSourceName
+  readonly platform: CiPlatform
+  /** One of JWT_SOURCES. */
+  readonly jwtSource?: string
   readonly jwtEnv?: string
   readonly jwtFile?: string
   readonly jwtStdin: boolean
@@ -40,8 +43,25 @@ export interface CliIo {
 /** Where each input's value came from, for messages ("--role", "VAULT_ADDR", "--token-file"). */
 export type Origins = Map<string, string>
 
-export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, origins: Origins = new Map()): Promise<{ config: Config; options: CliOptions; origins: Origins }> {
-  const { env } = io
+/** The Config, except that `claims` (which never talks to Vault) needs no --url. */
+export type CliConfig = Omit<Config, 'url'> & { readonly url: string | undefined }
+
+/** Flag values after precedence (flag, --NAME-file, environment), by flag name; '' when unset. */
+type FlagValue = (name: string) => string
+
+/** Runtime messages (login, HTTP) name settings by the action's input names: here they name the flags. */
+const flagName: InputNamer = (input) => FLAG_FOR_INPUT.get(input) ?? input
+
+export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, origins: Origins = new Map()): Promise<{ config: CliConfig; options: CliOptions; origins: Origins }> {
+  const value = readFlagValues(args, io.env, log, origins)
+  const jwtStdin = args.values['jwt-stdin'] === true
+  const secretsText = await readSecretsText(args, value, jwtStdin, io, log)
+  const config = cliConfig(args, value, secretsText, origins)
+  const options = cliOptions(args, value, jwtStdin, io.env)
+  return { config, options, origins }
+}
+
+function readFlagValues(args: ParsedArgs, env: NodeJS.ProcessEnv, log: Logger, origins: Origins): FlagValue {
   const raw = (flag: FlagSpec): string => {
     const given = args.values[flag.name]
     // an empty value counts as unset (like an empty action input), so the environment still applies
@@ -67,51 +87,105 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
     return ''
   }
   const values = new Map(FLAGS.map((f) => [f.name, raw(f)]))
-  const value = (name: string): string => values.get(name) ?? ''
+  return (name) => values.get(name) ?? ''
+}
 
+/** --secrets entries and those of --secrets-file (a file, or "-" for stdin), combined. */
+async function readSecretsText(args: ParsedArgs, value: FlagValue, jwtStdin: boolean, io: CliIo, log: Logger): Promise<string> {
   if (args.values.secrets !== undefined && args.values['secrets-file'] !== undefined) log.debug('--secrets and --secrets-file are both given; their entries are combined')
   const secretsFile = value('secrets-file')
-  const jwtStdin = args.values['jwt-stdin'] === true
   if (secretsFile === '-' && jwtStdin) throw new InputError('--secrets-file', '"-" (stdin) cannot be combined with --jwt-stdin')
-  const secretsText = [value('secrets'), secretsFile === '' ? '' : secretsFile === '-' ? await io.readStdin() : readText(secretsFile, '--secrets-file')].filter((s) => s.trim() !== '').join('\n')
+  const fromFile = secretsFile === '' ? '' : secretsFile === '-' ? await io.readStdin() : readText(secretsFile, '--secrets-file')
+  return [value('secrets'), fromFile].filter((s) => s.trim() !== '').join('\n')
+}
 
-  // default method: "token" when a token is given (on the command line, or in the env without --role), else "jwt"
+/** The CLI's own Config: every setting validated with the flag's name (the checks run in the action's order). */
+function cliConfig(args: ParsedArgs, value: FlagValue, secretsText: string, origins: Origins): CliConfig {
+  const tls: TlsConfig = {
+    skipVerify: parseBool(value('tls-skip-verify'), '--tls-skip-verify', false),
+    ...withValue('ca', parsePem(value('ca-certificate'), '--ca-certificate')),
+    ...withValue('cert', parsePem(value('client-certificate'), '--client-certificate')),
+    ...withValue('key', parsePem(value('client-key'), '--client-key')),
+  }
+  checkClientCertificate(tls, { cert: '--client-certificate', key: '--client-key' })
+  const url = args.command === 'claims' && value('url').trim() === '' ? undefined : parseServerUrl(value('url'), '--url')
+  const connection = {
+    url,
+    ...withValue('namespace', optional(value('namespace'))),
+    extraHeaders: parseHeaders(value('extra-headers'), '--extra-headers'),
+    tls,
+    concurrency: parseIntInRange(value('concurrency'), '--concurrency', 32, 1, 256),
+    retries: parseIntInRange(value('retries'), '--retries', 3, 0, 20),
+    requestTimeoutMs: parseDurationMs(value('request-timeout'), '--request-timeout', 30_000),
+    timeoutMs: parseDurationMs(value('timeout'), '--timeout', 300_000),
+  }
+  const pkiText = value('pki')
+  checkSecretsOrPki(secretsText, pkiText, { secrets: '--secrets', pki: '--pki' })
+  return {
+    ...connection,
+    secrets: parseSecretsSpec(secretsText, '--secrets'),
+    pki: parsePkiSpec(pkiText, '--pki'),
+    auth: cliAuth(args, value, origins),
+    // every value is an environment variable (of a file, a sink or the child); step outputs exist only in the action
+    exportEnv: true,
+    exportToken: parseBool(value('export-token'), '--export-token', false),
+    outputToken: false,
+    ...withValue('secretEncodingType', parseEncoding(value('secret-encoding-type'), '--secret-encoding-type')),
+    ignoreNotFound: parseBool(value('ignore-not-found'), '--ignore-not-found', false),
+    revokeToken: parseBool(value('revoke-token'), '--revoke-token', true),
+    check: args.command === 'check',
+    inputName: flagName,
+  }
+}
+
+function cliAuth(args: ParsedArgs, value: FlagValue, origins: Origins): AuthConfig {
+  const method = defaultMethod(args, value, origins).toLowerCase()
+  const authPayload = parseJsonObject(value('auth-payload'), '--auth-payload')
+  checkMethod(method, authPayload, { method: '--method', authPayload: '--auth-payload' })
+  const jwtTtlSeconds = parseIntInRange(value('jwt-ttl'), '--jwt-ttl', 3600, 1, 31_536_000)
+  return {
+    method,
+    path: authPath(optional(value('path')), method),
+    kubernetesTokenPath: optional(value('kubernetes-token-path')) ?? DEFAULT_KUBERNETES_TOKEN_PATH,
+    jwtTtlSeconds,
+    ...withValue('role', optional(value('role'))),
+    ...withValue('token', optional(value('token'))),
+    ...withValue('roleId', optional(value('role-id'))),
+    ...withValue('secretId', optional(value('secret-id'))),
+    ...withValue('wrappedSecretId', optional(value('wrapped-secret-id'))),
+    ...withValue('githubToken', optional(value('github-token'))),
+    ...withValue('username', optional(value('username'))),
+    ...withValue('password', optional(value('password'))),
+    ...withValue('authPayload', authPayload),
+    ...withValue('jwtPrivateKey', parsePem(value('jwt-private-key'), '--jwt-private-key')),
+    ...withValue('jwtKeyPassword', optional(value('jwt-key-password'))),
+    ...withValue('jwtAudience', optional(value('audience'))),
+  }
+}
+
+/** --method, else "token" when a token is given (on the command line, or in the env without --role), else "jwt". */
+function defaultMethod(args: ParsedArgs, value: FlagValue, origins: Origins): string {
+  const given = value('method').trim()
+  if (given !== '') return given
   const tokenGiven = value('token').trim() !== ''
   const tokenExplicit = origins.get('token')?.startsWith('--') === true
   // a flag that names where the JWT comes from means jwt, even with a $VAULT_TOKEN left in the environment
   const jwtFlagGiven = ['jwt-env', 'jwt-file', 'jwt-source', 'oauth2-token-url'].some((f) => origins.get(f)?.startsWith('--')) || args.values['jwt-stdin'] === true
-  const method = value('method').trim() || (tokenGiven && (tokenExplicit || (value('role').trim() === '' && !jwtFlagGiven)) ? 'token' : 'jwt')
-  const inputs = new Map<string, string>([
-    ...FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, value(f.name)] as const),
-    ['method', method],
-    ['secrets', secretsText],
-    ['url', value('url').trim() === '' && args.command === 'claims' ? 'http://claims.invalid' : value('url')],
-    ['exportEnv', 'true'],
-    ['outputToken', 'false'],
-    ['check', String(args.command === 'check')],
-  ])
-  const config = readActionConfig((name) => inputs.get(name) ?? '')
+  return tokenGiven && (tokenExplicit || (value('role').trim() === '' && !jwtFlagGiven)) ? 'token' : 'jwt'
+}
 
-  const platform = detectPlatform(env)
+function cliOptions(args: ParsedArgs, value: FlagValue, jwtStdin: boolean, env: NodeJS.ProcessEnv): CliOptions {
   const jwtSource = oneOf(value('jwt-source'), JWT_SOURCES, '--jwt-source')
   const format = oneOf(value('format'), FORMATS, '--format')
   const clientAuth = oneOf(value('oauth2-client-auth'), ['basic', 'post'] as const, '--oauth2-client-auth') ?? 'basic'
   const generic = [value('jwt-env') && '--jwt-env', value('jwt-file') && '--jwt-file', jwtStdin && '--jwt-stdin'].filter(Boolean)
   if (generic.length > 1) throw new InputError(String(generic[1]), `cannot be combined with ${generic[0]}: give one place to take the JWT from`)
-  const tokenUrl = value('oauth2-token-url').trim()
-  let oauth2: CliOptions['oauth2']
-  if (tokenUrl !== '' || jwtSource === 'oauth2') {
-    const clientId = value('oauth2-client-id').trim()
-    const clientSecret = value('oauth2-client-secret').trim()
-    if (clientId === '') throw new InputError('--oauth2-client-id', 'is required for OAuth2 client credentials (or $VAULT_OIDC_OAUTH2_CLIENT_ID)')
-    if (clientSecret === '') throw new InputError('--oauth2-client-secret', 'is required for OAuth2 client credentials: use $VAULT_OIDC_OAUTH2_CLIENT_SECRET or --oauth2-client-secret-file')
-    oauth2 = { tokenUrl: parseUrl(tokenUrl, '--oauth2-token-url'), clientId, clientSecret, clientAuth, ...withScope(value('oauth2-scope').trim()) }
-  }
+  const oauth2 = readOAuth2(value, jwtSource, clientAuth)
   const output = value('output').trim()
-  const options: CliOptions = {
+  return {
     command: args.command,
     child: args.child,
-    platform,
+    platform: detectPlatform(env),
     jwtStdin,
     debug: parseDebug(value('debug')),
     ...(jwtSource !== undefined ? { jwtSource } : {}),
@@ -121,11 +195,20 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
     ...(format ? { format } : {}),
     ...(output ? { output } : {}),
   }
-  return { config, options, origins }
+}
+
+function readOAuth2(value: FlagValue, jwtSource: string | undefined, clientAuth: 'basic' | 'post'): CliOptions['oauth2'] {
+  const tokenUrl = value('oauth2-token-url').trim()
+  if (tokenUrl === '' && jwtSource !== 'oauth2') return undefined
+  const clientId = value('oauth2-client-id').trim()
+  const clientSecret = value('oauth2-client-secret').trim()
+  if (clientId === '') throw new InputError('--oauth2-client-id', 'is required for OAuth2 client credentials (or $VAULT_OIDC_OAUTH2_CLIENT_ID)')
+  if (clientSecret === '') throw new InputError('--oauth2-client-secret', 'is required for OAuth2 client credentials: use $VAULT_OIDC_OAUTH2_CLIENT_SECRET or --oauth2-client-secret-file')
+  return { tokenUrl: parseUrl(tokenUrl, '--oauth2-token-url'), clientId, clientSecret, clientAuth, ...withScope(value('oauth2-scope').trim()) }
 }
 
 /** VAULT_X → [BAO_X, VAULT_X]; other names as they are. */
-export function envNames(flag: FlagSpec): string[] {
+function envNames(flag: FlagSpec): string[] {
   return (flag.env ?? []).flatMap((n) => (n.startsWith('VAULT_') && !n.startsWith('VAULT_OIDC_') ? [`BAO_${n.slice(6)}`, n] : [n]))
 }
 

@@ -1,12 +1,17 @@
 /**
- * The CLI's flags: every action input as a kebab-case flag (same validation: src/config/action.ts), plus the CLI's own.
+ * The CLI's flags: every action input as a kebab-case flag (same validators: src/config/parse.ts), plus the CLI's own.
  * One table drives parsing, environment fallbacks, `--NAME-file` variants of secret flags, help and error messages.
  */
+import { CI_PLATFORMS } from '../platforms/ci/index.js'
+import { JWT_SOURCES } from './sources.js'
+
+/** CIs whose token is requested with --audience (the others fix it elsewhere). */
+const REQUESTED_AUDIENCE = CI_PLATFORMS.filter((p) => p.tokenSource && p.fixedAudience === undefined).map((p) => p.title)
 
 export interface FlagSpec {
   /** kebab-case, without the leading dashes */
   readonly name: string
-  /** The action input this flag feeds (readActionConfig's name); undefined for CLI-only flags. */
+  /** The action input of the same meaning: runtime messages (login, HTTP) name it, and the CLI prints this flag instead. */
   readonly input?: string
   readonly type: 'string' | 'boolean'
   /** May be given more than once (values are joined with newlines). */
@@ -53,8 +58,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'jwt-key-password', input: 'jwtKeyPassword', type: 'string', secret: true, env: ['VAULT_JWT_KEY_PASSWORD'], value: 'PASSWORD', help: 'password of --jwt-private-key', group: 'auth' },
   { name: 'jwt-ttl', input: 'jwtTtl', type: 'string', value: 'SECONDS', help: 'lifetime of a self-signed JWT (default 3600)', group: 'auth' },
 
-  { name: 'audience', input: 'jwtGithubAudience', type: 'string', value: 'AUD', help: 'audience to request for the OIDC token (GitHub, CircleCI, Buildkite, OAuth2)', group: 'token' },
-  { name: 'jwt-source', type: 'string', value: 'SOURCE', help: 'github|gitlab|circleci|semaphore|bitbucket|buildkite|azure|kubernetes|env|file|stdin|oauth2 (default: detected)', group: 'token' },
+  { name: 'audience', input: 'jwtGithubAudience', type: 'string', value: 'AUD', help: `audience to request for the OIDC token (${[...REQUESTED_AUDIENCE, 'OAuth2'].join(', ')})`, group: 'token' },
+  { name: 'jwt-source', type: 'string', value: 'SOURCE', help: `${JWT_SOURCES.join('|')} (default: detected)`, group: 'token' },
   { name: 'jwt-env', type: 'string', value: 'NAME', help: 'take the JWT from this variable (GitLab: the id_tokens name; default VAULT_ID_TOKEN)', group: 'token' },
   { name: 'jwt-file', type: 'string', value: 'FILE', help: 'take the JWT from this file (re-read before every login attempt)', group: 'token' },
   { name: 'jwt-stdin', type: 'boolean', help: 'read the JWT from stdin', group: 'token' },
@@ -84,11 +89,5 @@ export const FLAGS: readonly FlagSpec[] = [
 /** Flags whose value is a secret also exist as `--NAME-file PATH`. */
 export const FILE_FLAGS: readonly string[] = FLAGS.filter((f) => f.secret).map((f) => `${f.name}-file`)
 
-export const BY_NAME: ReadonlyMap<string, FlagSpec> = new Map(FLAGS.map((f) => [f.name, f]))
-
-/** action input name → "--flag", to rewrite the core's messages in the CLI's terms. */
-export const FLAG_FOR_INPUT: ReadonlyMap<string, string> = new Map([
-  ...FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, `--${f.name}`] as const),
-  ['exportEnv', '--output'],
-  ['check', 'check'],
-])
+/** Setting (by its action input name) → "--flag": how the CLI's Config names inputs in runtime messages. */
+export const FLAG_FOR_INPUT: ReadonlyMap<string, string> = new Map(FLAGS.filter((f) => f.input !== undefined).map((f) => [f.input as string, `--${f.name}`] as const))

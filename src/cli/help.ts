@@ -1,3 +1,4 @@
+import { CI_PLATFORMS } from '../platforms/ci/index.js'
 import { FLAGS } from './flags.js'
 
 const GROUPS = {
@@ -35,12 +36,7 @@ export function helpText(): string {
     'Secrets syntax, auth methods, retries and errors are the same as the GitHub Action\'s (see README).',
     '',
     'Examples:',
-    '  # GitLab CI (id_tokens: { VAULT_ID_TOKEN: { aud: https://vault.example.com } }): run a command with the secrets',
-    '  vault-oidc exec --url https://vault.example.com --role deploy --secrets "secret/data/app db_password | DB_PASSWORD" -- ./deploy.sh',
-    '',
-    '  # CircleCI: later steps see the variables (appended to $BASH_ENV)',
-    '  vault-oidc --role deploy --audience https://vault.example.com --secrets "secret/data/app *"',
-    '',
+    ...CI_PLATFORMS.flatMap((p) => (p.helpExample ? [`  # ${p.helpExample[0]}`, `  ${p.helpExample[1]}`, ''] : [])),
     '  # any shell: write a 0600 file and source it in the same job',
     '  f="$(mktemp)" && vault-oidc --role deploy --jwt-env MY_TOKEN --secrets-file secrets.txt --output "$f" && . "$f"; rm -f "$f"',
     '',

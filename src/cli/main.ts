@@ -7,27 +7,23 @@ import { spawn } from 'node:child_process'
 import { readFileSync, realpathSync } from 'node:fs'
 import { constants } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { Config } from '../config/types.js'
+import { parseUrl } from '../config/parse.js'
+import type { Config } from '../core/config.js'
 import { checkReport, runCheck } from '../core/check.js'
-import { errorMessage, InputError, VaultOidcError } from '../core/errors.js'
-import { inputName, nameInputs } from '../core/input-names.js'
-import type { Logger } from '../core/log.js'
+import { errorMessage, InputError, VaultOidcError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
 import { SecretScrubber } from '../core/mask.js'
-import { guardLines } from '../core/untrusted.js'
+import { guardLines } from '../lib/untrusted.js'
 import { revokeAll, type RevokeRequest } from '../core/revoke.js'
 import { runMain, type CleanupState } from '../core/run.js'
 import type { HttpClient } from '../http/client.js'
-import { PLATFORM_TITLES } from '../platforms/detect.js'
-import { CollectingSink, type Masker } from '../platforms/file.js'
-import { githubCommandLogger } from '../platforms/github.js'
-import type { SecretSink } from '../platforms/types.js'
-import type { TokenSource } from '../token-sources/types.js'
+import { CollectingSink } from '../platforms/file.js'
+import type { Masker, SecretSink, TokenSource } from '../core/ports.js'
 import type { VaultClient } from '../vault/client.js'
 import { connect, platformHttp, warnIfCleartext } from '../vault/connect.js'
-import { describeClaims, safeClaims } from '../vault/jwt-diagnostics.js'
+import { describeClaims, safeClaims } from '../core/jwt-diagnostics.js'
 import { parseCliArgs } from './args.js'
 import { readCliConfig, type CliIo, type CliOptions, type Origins } from './config.js'
-import { FLAG_FOR_INPUT } from './flags.js'
 import { helpText } from './help.js'
 import { chooseMasker, exportSink } from './sinks.js'
 import { chooseTokenSource } from './sources.js'
@@ -51,8 +47,6 @@ export function stderrLogger(write: (text: string) => void, debug: () => boolean
 }
 
 export async function runCli(ctx: CliContext): Promise<number> {
-  // every message names inputs as this CLI's flags ("--role-id", not "roleId")
-  nameInputs((input) => FLAG_FOR_INPUT.get(input) ?? input)
   let debug = false
   let log = stderrLogger(ctx.stderr, () => debug)
   const origins: Origins = new Map()
@@ -65,11 +59,11 @@ export async function runCli(ctx: CliContext): Promise<number> {
     if (args.values.version === true) return (ctx.stdout(`vault-oidc ${ctx.version}\n`), 0)
     const { config, options } = await readCliConfig(args, ctx, log, origins)
     debug = options.debug
-    if (options.platform === 'github') log = githubCommandLogger(ctx.stderr)
+    log = options.platform.logger?.(ctx.stderr, ctx.env) ?? log
     log = scrubber.logger(log)
     const deadline = Date.now() + config.timeoutMs
     const stdoutIsData = options.command === 'claims' || options.command === 'check' || options.output === '-'
-    const masker = chooseMasker(options.platform, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
+    const masker = chooseMasker(options, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
     let tokenHttp: HttpClient | undefined
     const source = chooseTokenSource(config, options, {
       env: ctx.env,
@@ -83,12 +77,14 @@ export async function runCli(ctx: CliContext): Promise<number> {
       },
     })
     if (options.command === 'claims') return await claims(source, masker, ctx)
+    // only claims goes without --url (readCliConfig validated it for every other command)
+    const vaultConfig: Config = { ...config, url: config.url ?? parseUrl('', '--url') }
     if (source) log.info(`OIDC token: ${source.description}`)
-    if (!masker.masks) log.info(`note: ${PLATFORM_TITLES[options.platform]} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
-    warnIfCleartext(config.url, log)
-    const { http, vault } = connect(config, log, deadline)
+    if (!masker.masks) log.info(`note: ${options.platform.title} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
+    warnIfCleartext(vaultConfig.url, log, config.inputName)
+    const { http, vault } = connect(vaultConfig, log, deadline)
     closers.push(() => http.close())
-    const run: Run = { config, options, vault, log, masker, ctx, scrubber, ...(source ? { source } : {}) }
+    const run: Run = { config: vaultConfig, options, vault, log, masker, ctx, scrubber, ...(source ? { source } : {}) }
     if (options.command === 'check') return await check(run)
     return await exportOrExec(run)
   } catch (err) {
@@ -118,24 +114,24 @@ async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliC
   await masker.flush?.()
   const decoded = safeClaims(jwt)
   if (Object.keys(decoded).length === 0) throw new VaultOidcError(`the ${source.description} is not a JWT that can be decoded`)
-  ctx.stdout(`claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, Object.keys(decoded))}\n`)
+  ctx.stdout(`claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, [...(source.claims ?? []), ...Object.keys(decoded)])}\n`)
   return 0
 }
 
-async function check(r: Run): Promise<number> {
-  const report = await runCheck({ config: r.config, vault: r.vault, sink: new CollectingSink(r.masker), log: r.log, ...(r.source ? { tokenSource: r.source } : {}) })
-  r.ctx.stdout(`${checkReport(report)}\n`)
+async function check(run: Run): Promise<number> {
+  const report = await runCheck({ config: run.config, vault: run.vault, sink: new CollectingSink(run.masker), log: run.log, ...(run.source ? { tokenSource: run.source } : {}) })
+  run.ctx.stdout(`${checkReport(report)}\n`)
   const bad = report.paths.filter((p) => p.status !== 'ok').length
-  if (bad > 0) r.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
+  if (bad > 0) run.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
   return bad > 0 ? 1 : 0
 }
 
-async function exportOrExec(r: Run): Promise<number> {
-  const { config, options, vault, log } = r
+async function exportOrExec(run: Run): Promise<number> {
+  const { config, options, vault, log } = run
   const exec = options.command === 'exec'
   // from here on a SIGINT/SIGTERM stops the run, revokes what was issued and exits with the signal's code
   const trap = trapSignals()
-  const target: SecretSink = exec ? new CollectingSink(r.masker) : exportSink(options, r.ctx.env, r.masker, log, r.ctx.stdout)
+  const target: SecretSink = exec ? new CollectingSink(run.masker) : await exportSink(options, run.ctx.env, run.masker, log, run.ctx.stdout)
   const sink = stoppable(target, trap)
   if (config.secrets.length === 0 && config.pki.length === 0) log.warning('no --secrets (or --secrets-file, --pki) given: nothing to read')
   const owned: { token?: string; leases: string[] } = { leases: [] }
@@ -144,7 +140,7 @@ async function exportOrExec(r: Run): Promise<number> {
   let exported = false
   let interrupted: Interrupted | undefined
   try {
-    const running = runMain({ config, vault, sink, log, cleanup, scrubber: r.scrubber, ...(r.source ? { tokenSource: r.source } : {}) })
+    const running = runMain({ config, vault, sink, log, cleanup, scrubber: run.scrubber, ...(run.source ? { tokenSource: run.source } : {}) })
     running.catch(() => undefined) // after a signal nobody waits for it any more
     const result = await Promise.race([running, trap.stopped])
     exported = !exec
@@ -159,14 +155,14 @@ async function exportOrExec(r: Run): Promise<number> {
     const vars = (target as CollectingSink).variables()
     // the child gets the signals from now on (runChild forwards them)
     trap.release()
-    return await runChild(options.child, { ...r.ctx.env, ...Object.fromEntries(vars) }, log)
+    return await runChild(options.child, { ...run.ctx.env, ...Object.fromEntries(vars) }, log)
   } catch (err) {
     if (!(err instanceof Interrupted)) throw err
     interrupted = err
     return 128 + (constants.signals[err.signal] ?? 0)
   } finally {
     if (interrupted) log.error(`stopped by ${interrupted.signal} before ${exec ? 'the command started' : 'the variables were written'}; nothing was ${exec ? 'run' : 'written'}${owned.token || owned.leases.length > 0 ? ', revoking what was issued' : ''}`)
-    const request = config.revokeToken ? cleanupRequest(owned, keep, exported, vault.token) : undefined
+    const request = config.revokeToken ? cleanupRequest(owned, keep, exported, config.auth.token) : undefined
     if (request) {
       const report = await revokeAll(vault, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
@@ -265,7 +261,7 @@ function runChild(argv: readonly string[], env: NodeJS.ProcessEnv, log: Logger):
 /** An input error names the flag, and where its value came from ("--url (from $VAULT_ADDR): …"). */
 function describeError(err: unknown, origins: Origins): string {
   if (!(err instanceof InputError)) return errorMessage(err)
-  const flag = inputName(err.input)
+  const flag = err.input
   const origin = flag.startsWith('--') ? origins.get(flag.slice(2)) : undefined
   return `${flag}${origin && origin !== flag ? ` (from ${origin.startsWith('--') ? origin : `$${origin}`})` : ''}: ${err.detail}`
 }

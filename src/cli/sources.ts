@@ -1,21 +1,19 @@
 /**
  * Which JWT the CLI presents: --jwt-source, else what the flags imply (--oauth2-token-url, --jwt-file, --jwt-stdin,
- * --jwt-env), else the CI platform's own token. Only jwt/oidc logins (and `claims`) need one.
+ * --jwt-env), else the CI's own token (src/platforms/ci). Only jwt/oidc logins (and `claims`) need one.
  */
 import { existsSync } from 'node:fs'
-import type { Config } from '../config/types.js'
-import { VaultOidcError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
+import type { Config } from '../core/config.js'
+import type { TokenSource } from '../core/ports.js'
 import type { HttpClient } from '../http/client.js'
-import { azureTokenSource } from '../token-sources/azure.js'
-import { buildkiteTokenSource, checkingAudience, circleciTokenSource, envTokenSource, fileTokenSource, stdinTokenSource } from '../token-sources/ci.js'
-import { githubIdTokenSource } from '../token-sources/github.js'
+import { VaultOidcError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
+import { CI_PLATFORMS, GENERIC, KNOWN_CLAIMS } from '../platforms/ci/index.js'
+import type { CiPlatform, TokenContext } from '../platforms/ci/types.js'
+import { checkingAudience, envTokenSource, fileTokenSource, stdinTokenSource } from '../token-sources/ci.js'
 import { oauth2TokenSource } from '../token-sources/oauth2.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
-import type { TokenSource } from '../token-sources/types.js'
-import type { CliOptions, JwtSourceName } from './config.js'
-
-export const DEFAULT_GITLAB_JWT_ENV = 'VAULT_ID_TOKEN'
+import type { CliOptions } from './config.js'
 
 export interface SourceDeps {
   readonly env: NodeJS.ProcessEnv
@@ -26,71 +24,77 @@ export interface SourceDeps {
   readonly mask: (secret: string) => void
 }
 
-export function needsJwt(config: Config, options: CliOptions): boolean {
+interface SourceContext extends TokenContext {
+  readonly config: Pick<Config, 'auth'>
+  readonly options: CliOptions
+  readonly readStdin: () => Promise<string>
+}
+
+const ANY_AUDIENCE = "the token's issuer decides its aud"
+
+/** Token sources that are not a CI's own, by --jwt-source name. */
+const OTHER_SOURCES: Readonly<Record<string, (ctx: SourceContext) => TokenSource>> = {
+  kubernetes: (ctx) =>
+    checkingAudience(fileTokenSource('Kubernetes service-account token', ctx.config.auth.kubernetesTokenPath, '--kubernetes-token-path'), ctx.audience, ctx.log, 'set the audience of the projected serviceAccountToken volume'),
+  env(ctx) {
+    const variable = ctx.options.jwtEnv
+    if (!variable) throw new VaultOidcError('--jwt-source env needs --jwt-env NAME')
+    return checkingAudience(envTokenSource(`JWT from $${variable}`, [variable], ctx.env, `Set ${variable} to the token.`), ctx.audience, ctx.log, ANY_AUDIENCE)
+  },
+  file(ctx) {
+    const path = ctx.options.jwtFile
+    if (!path) throw new VaultOidcError('--jwt-source file needs --jwt-file PATH')
+    return checkingAudience(fileTokenSource(`JWT from ${path}`, path, '--jwt-file'), ctx.audience, ctx.log, ANY_AUDIENCE)
+  },
+  stdin: (ctx) => checkingAudience(stdinTokenSource(ctx.readStdin), ctx.audience, ctx.log, ANY_AUDIENCE),
+  oauth2(ctx) {
+    const oauth2 = ctx.options.oauth2
+    if (!oauth2) throw new VaultOidcError('--jwt-source oauth2 needs --oauth2-token-url, --oauth2-client-id and the client secret')
+    ctx.mask(oauth2.clientSecret)
+    return oauth2TokenSource(ctx.http(), { ...oauth2, ...(ctx.audience ? { audience: ctx.audience } : {}) })
+  },
+}
+
+/** Every --jwt-source: the CIs' own tokens, then the others. */
+export const JWT_SOURCES: readonly string[] = [...CI_PLATFORMS.filter((p) => p.tokenSource).map((p) => p.name), ...Object.keys(OTHER_SOURCES)]
+
+function needsJwt(config: Pick<Config, 'auth'>, options: CliOptions): boolean {
   return options.command === 'claims' || config.auth.method === 'jwt' || config.auth.method === 'oidc'
 }
 
-export function chooseTokenSource(config: Config, options: CliOptions, d: SourceDeps): TokenSource | undefined {
+export function chooseTokenSource(config: Pick<Config, 'auth' | 'inputName'>, options: CliOptions, deps: SourceDeps): TokenSource | undefined {
   if (!needsJwt(config, options)) return undefined
   const { auth } = config
-  if (auth.jwtPrivateKey && options.jwtSource === undefined) return selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, d.env, auth.jwtAudience)
-  const name = options.jwtSource ?? implied(options) ?? byPlatform(options, auth.kubernetesTokenPath, d.env)
-  return build(name, config, options, d)
+  if (auth.jwtPrivateKey && options.jwtSource === undefined) {
+    return { ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, deps.env, auth.jwtAudience, config.inputName), claims: KNOWN_CLAIMS }
+  }
+  const ctx: SourceContext = { ...deps, config, options, audience: auth.jwtAudience, jwtEnv: options.jwtEnv }
+  const name = options.jwtSource ?? implied(options) ?? byPlatform(options.platform, auth.kubernetesTokenPath, deps.env)
+  const other = OTHER_SOURCES[name]
+  const source = other ? other(ctx) : ciSource(CI_PLATFORMS.find((p) => p.name === name) ?? GENERIC, ctx)
+  // where a token comes from is not always known (--jwt-env, a file): show every CI's identity claims it has
+  return { ...source, claims: KNOWN_CLAIMS }
 }
 
-function implied(o: CliOptions): JwtSourceName | undefined {
-  if (o.oauth2) return 'oauth2'
-  if (o.jwtFile) return 'file'
-  if (o.jwtStdin) return 'stdin'
-  if (o.jwtEnv) return o.platform === 'gitlab' ? 'gitlab' : 'env'
+function ciSource(platform: CiPlatform, ctx: SourceContext): TokenSource {
+  if (!platform.tokenSource) throw new VaultOidcError(`${platform.title} has no OIDC token of its own`)
+  const source = platform.tokenSource(ctx)
+  return platform.fixedAudience ? checkingAudience(source, ctx.audience, ctx.log, platform.fixedAudience) : source
+}
+
+function implied(options: CliOptions): string | undefined {
+  if (options.oauth2) return 'oauth2'
+  if (options.jwtFile) return 'file'
+  if (options.jwtStdin) return 'stdin'
+  if (options.jwtEnv) return options.platform.readsJwtEnv ? options.platform.name : 'env'
   return undefined
 }
 
-function byPlatform(o: CliOptions, kubernetesTokenPath: string, env: NodeJS.ProcessEnv): JwtSourceName {
-  if (o.platform !== 'generic') return o.platform
+function byPlatform(platform: CiPlatform, kubernetesTokenPath: string, env: NodeJS.ProcessEnv): string {
+  if (platform.tokenSource) return platform.name
   if (env.KUBERNETES_SERVICE_HOST && existsSync(kubernetesTokenPath)) return 'kubernetes'
   throw new VaultOidcError(
-    'no OIDC token source detected (not GitHub Actions, GitLab CI, CircleCI, Semaphore, Bitbucket, Buildkite, Azure DevOps or a Kubernetes pod): ' +
+    `no OIDC token source detected (not ${CI_PLATFORMS.map((p) => p.title).join(', ')} or a Kubernetes pod): ` +
       'give the JWT with --jwt-env NAME, --jwt-file PATH or --jwt-stdin, use --oauth2-token-url, or choose another --method',
   )
-}
-
-function build(name: JwtSourceName, config: Config, o: CliOptions, d: SourceDeps): TokenSource {
-  const audience = config.auth.jwtAudience
-  const { env, log } = d
-  switch (name) {
-    case 'github':
-      return githubIdTokenSource(d.http(), env, audience, d.mask)
-    case 'gitlab': {
-      const variable = o.jwtEnv ?? DEFAULT_GITLAB_JWT_ENV
-      const source = envTokenSource(`GitLab ID token ($${variable})`, [variable], env, `Declare it in the job: "id_tokens: { ${variable}: { aud: <your Vault role's bound_audiences> } }"${o.jwtEnv ? '' : ', or name your variable with --jwt-env'}.`)
-      return checkingAudience(source, audience, log, 'GitLab sets the audience in the job\'s id_tokens: (aud:), not on the command line')
-    }
-    case 'circleci':
-      return circleciTokenSource(env, audience, log)
-    case 'semaphore':
-      return checkingAudience(envTokenSource('Semaphore OIDC token', ['SEMAPHORE_OIDC_TOKEN'], env, 'Semaphore sets it in every job on plans with OIDC.'), audience, log, 'Semaphore tokens have a fixed aud (https://<org>.semaphoreci.com): bind that in the role')
-    case 'bitbucket':
-      return checkingAudience(envTokenSource('Bitbucket OIDC token', ['BITBUCKET_STEP_OIDC_TOKEN'], env, 'Add "oidc: true" to the step.'), audience, log, 'set it in bitbucket-pipelines.yml with "oidc: { audiences: [...] }"')
-    case 'buildkite':
-      return buildkiteTokenSource(env, audience)
-    case 'azure':
-      return checkingAudience(azureTokenSource(d.http(), env), audience, log, 'Azure DevOps tokens always have aud api://AzureADTokenExchange: bind exactly that')
-    case 'kubernetes':
-      return checkingAudience(fileTokenSource('Kubernetes service-account token', config.auth.kubernetesTokenPath, '--kubernetes-token-path'), audience, log, 'set the audience of the projected serviceAccountToken volume')
-    case 'env': {
-      const variable = o.jwtEnv
-      if (!variable) throw new VaultOidcError('--jwt-source env needs --jwt-env NAME')
-      return checkingAudience(envTokenSource(`JWT from $${variable}`, [variable], env, `Set ${variable} to the token.`), audience, log, "the token's issuer decides its aud")
-    }
-    case 'file':
-      if (!o.jwtFile) throw new VaultOidcError('--jwt-source file needs --jwt-file PATH')
-      return checkingAudience(fileTokenSource(`JWT from ${o.jwtFile}`, o.jwtFile, '--jwt-file'), audience, log, "the token's issuer decides its aud")
-    case 'stdin':
-      return checkingAudience(stdinTokenSource(d.readStdin), audience, log, "the token's issuer decides its aud")
-    case 'oauth2':
-      if (!o.oauth2) throw new VaultOidcError('--jwt-source oauth2 needs --oauth2-token-url, --oauth2-client-id and the client secret')
-      d.mask(o.oauth2.clientSecret)
-      return oauth2TokenSource(d.http(), { ...o.oauth2, ...(audience ? { audience } : {}) })
-  }
 }

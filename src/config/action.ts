@@ -2,25 +2,23 @@
  * The action's inputs (vault-action's names and defaults, plus ours), validated once into a Config.
  * `get` returns the raw input ('' when unset); only the entry point passes @actions/core's getInput.
  */
-import { InputError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
+import { actionInputName } from '../lib/input-names.js'
 import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'
-import { BUILTIN_METHODS } from '../vault/auth.js'
 import { readConnection, withValue, type InputReader } from './connection.js'
-import { trimBoth } from '../core/trim.js'
+import { authPath, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from './rules.js'
 import { optional, parseBool, parseEncoding, parseIntInRange, parseJsonObject, parsePem } from './parse.js'
-import type { AuthConfig, Config } from './types.js'
+import type { AuthConfig, Config } from '../core/config.js'
 
 export { readConnection, withValue, type InputReader }
 
-export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token'
+export { DEFAULT_KUBERNETES_TOKEN_PATH }
 
 export function readActionConfig(get: InputReader): Config {
   const connection = readConnection(get)
   const secretsText = get('secrets')
   const pkiText = get('pki')
-  if (secretsText.trim() !== '' && pkiText.trim() !== '') throw new InputError('pki', `cannot be combined with "${inputName('secrets')}" (as in vault-action): use two steps`)
+  checkSecretsOrPki(secretsText, pkiText, { secrets: 'secrets', pki: 'pki' })
   return {
     ...connection,
     secrets: parseSecretsSpec(secretsText, 'secrets'),
@@ -33,16 +31,15 @@ export function readActionConfig(get: InputReader): Config {
     ignoreNotFound: parseBool(get('ignoreNotFound'), 'ignoreNotFound', false),
     revokeToken: parseBool(get('revokeToken'), 'revokeToken', true),
     check: parseBool(get('check'), 'check', false),
+    inputName: actionInputName,
   }
 }
 
 function readAuth(get: InputReader): AuthConfig {
   const method = (optional(get('method')) ?? 'token').toLowerCase()
   const authPayload = parseJsonObject(get('authPayload'), 'authPayload')
-  if (!(BUILTIN_METHODS as readonly string[]).includes(method) && !authPayload) {
-    throw new InputError('method', `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "${inputName('authPayload')}"`)
-  }
-  const path = trimBoth(optional(get('path')) ?? method, '/')
+  checkMethod(method, authPayload, { method: 'method', authPayload: 'authPayload' })
+  const path = authPath(optional(get('path')), method)
   const jwtTtl = parseIntInRange(get('jwtTtl'), 'jwtTtl', 3600, 1, 31_536_000)
   return {
     method,

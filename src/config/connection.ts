@@ -2,21 +2,22 @@
  * The inputs needed to talk to Vault (address, namespace, headers, TLS, retries, timeouts), shared by the main
  * and post steps. Kept apart from the secrets syntax so the post bundle does not load the JSONata parser.
  */
-import { InputError } from '../core/errors.js'
+import { actionInputName } from '../lib/input-names.js'
+import type { Config, TlsConfig } from '../core/config.js'
+import { checkClientCertificate } from './rules.js'
 import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseServerUrl } from './parse.js'
-import type { Config, TlsConfig } from './types.js'
 
 export type InputReader = (name: string) => string
 
 /** Everything needed to talk to Vault (shared by the main and post steps). */
-export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency'> & { namespace?: string } {
+export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'> & { namespace?: string } {
   const tls: TlsConfig = {
     skipVerify: parseBool(get('tlsSkipVerify'), 'tlsSkipVerify', false),
     ...withValue('ca', parsePem(get('caCertificate'), 'caCertificate')),
     ...withValue('cert', parsePem(get('clientCertificate'), 'clientCertificate')),
     ...withValue('key', parsePem(get('clientKey'), 'clientKey')),
   }
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(tls.cert ? 'clientKey' : 'clientCertificate', 'is required together with the other half of the client certificate pair')
+  checkClientCertificate(tls, { cert: 'clientCertificate', key: 'clientKey' })
   return {
     url: parseServerUrl(get('url'), 'url'),
     ...withValue('namespace', optional(get('namespace'))),
@@ -26,6 +27,7 @@ export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHea
     retries: parseIntInRange(get('retries'), 'retries', 3, 0, 20),
     requestTimeoutMs: parseDurationMs(get('requestTimeout'), 'requestTimeout', 30_000),
     timeoutMs: parseDurationMs(get('timeout'), 'timeout', 300_000),
+    inputName: actionInputName,
   }
 }
 

@@ -1,7 +1,7 @@
 /** Small validated parsers for input values, shared by the action and the CLI. Every error names the input. */
-import { InputError } from '../core/errors.js'
-import { trimTrailing } from '../core/trim.js'
-import type { EncodingType } from './types.js'
+import { InputError } from '../lib/errors.js'
+import type { EncodingType } from '../core/config.js'
+import { trimTrailing } from '../lib/trim.js'
 
 export function parseBool(raw: string, input: string, fallback: boolean): boolean {
   const v = raw.trim()

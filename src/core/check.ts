@@ -2,11 +2,11 @@
  * Check mode: log in, ask Vault which requested paths this token may read (sys/capabilities-self), confirm each
  * readable one exists, and report path → ok / denied / missing with the token's policies and TTL. Exports nothing.
  */
-import { login } from '../vault/auth.js'
-import { VaultResponseError } from './errors.js'
+import { login } from './login.js'
+import { VaultResponseError } from '../lib/errors.js'
 import { resolvePaths } from './kv.js'
-import { mapLimit } from './limit.js'
-import { untrusted } from './untrusted.js'
+import { mapLimit } from '../lib/limit.js'
+import { untrusted } from '../lib/untrusted.js'
 import type { RunDeps } from './run.js'
 
 export type PathStatus = 'ok' | 'denied' | 'missing'
@@ -19,15 +19,15 @@ export interface CheckReport {
   readonly ttl?: number
 }
 
-export async function runCheck(d: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
-  const { config, vault, log } = d
-  const auth = await login({ vault, auth: config.auth, ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}), log, mask: (s) => d.sink.mask(s) })
-  vault.token = auth.token
-  if (auth.loggedIn && config.revokeToken) d.cleanup?.saveToken(auth.token)
+export async function runCheck(deps: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
+  const { config, log } = deps
+  const auth = await login({ vault: deps.vault, auth: config.auth, ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}), log, mask: (s) => deps.sink.mask(s), inputName: config.inputName })
+  const vault = deps.vault.withToken(auth.token)
+  if (auth.loggedIn && config.revokeToken) deps.cleanup?.saveToken(auth.token)
   try {
     // the login answer has the policies and TTL; a given token is looked up (a token without the default policy may not)
     const identity = auth.info ? { policies: auth.info.policies, ttl: auth.info.leaseDuration } : await lookupSelf(vault, log)
-    const paths = await checkPaths(d, auth.token)
+    const paths = await checkPaths({ ...deps, vault }, auth.token)
     return { ok: paths.every((p) => p.status === 'ok'), paths, ...identity }
   } finally {
     if (auth.loggedIn && config.revokeToken) {
@@ -46,8 +46,8 @@ async function lookupSelf(vault: RunDeps['vault'], log: RunDeps['log']): Promise
   }
 }
 
-async function checkPaths(d: Omit<RunDeps, 'cleanup'>, token: string): Promise<CheckReport['paths']> {
-  const { config, vault, log } = d
+async function checkPaths(deps: Omit<RunDeps, 'cleanup'>, token: string): Promise<CheckReport['paths']> {
+  const { config, vault, log } = deps
   const written = [...new Set([...config.secrets.map((e) => e.path), ...config.pki.map((p) => p.path)])]
   const resolved = await resolvePaths(written, vault, log)
   const apiPaths = written.map((w) => (resolved.get(w)?.api ?? w).replace(/\?.*$/, ''))
@@ -76,11 +76,11 @@ async function checkPaths(d: Omit<RunDeps, 'cleanup'>, token: string): Promise<C
   })
 }
 
-export function checkReport(r: CheckReport): string {
-  const width = Math.max(4, ...r.paths.map((p) => p.written.length))
+export function checkReport(report: CheckReport): string {
+  const width = Math.max(4, ...report.paths.map((p) => p.written.length))
   const lines = [`${'PATH'.padEnd(width)}  STATUS   CAPABILITIES`]
   // capabilities and policy names are the server's text: neutralised (one line each, no log or Markdown commands)
-  for (const p of r.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.map(untrusted).join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
-  lines.push('', r.policies ? `token policies: ${r.policies.map(untrusted).join(', ') || '(none)'}; ttl: ${Number(r.ttl ?? 0)}s` : 'token policies and ttl: unknown (the token may not look itself up)')
+  for (const p of report.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.map(untrusted).join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
+  lines.push('', report.policies ? `token policies: ${report.policies.map(untrusted).join(', ') || '(none)'}; ttl: ${Number(report.ttl ?? 0)}s` : 'token policies and ttl: unknown (the token may not look itself up)')
   return lines.join('\n')
 }

@@ -3,14 +3,14 @@
  * Collects every failure, so one run reports all bad entries at once; returns nothing partial.
  */
 import type { VaultClient, VaultEnvelope } from '../vault/client.js'
-import { VaultOidcError, VaultResponseError } from './errors.js'
+import { VaultOidcError, VaultResponseError } from '../lib/errors.js'
 import { resolvePaths, type ResolvedPath } from './kv.js'
-import { mapLimit } from './limit.js'
-import type { Logger } from './log.js'
-import { untrusted } from './untrusted.js'
+import { mapLimit } from '../lib/limit.js'
+import type { Logger } from '../lib/log.js'
+import { untrusted } from '../lib/untrusted.js'
 import { decodeValue, describe, selectEntry, type SelectedValue } from './select.js'
 import type { SecretEntry } from './spec.js'
-import type { EncodingType } from '../config/types.js'
+import type { EncodingType } from './config.js'
 
 export interface FetchOptions {
   readonly concurrency: number
@@ -32,9 +32,9 @@ export interface FetchedValue extends SelectedValue {
 /** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
 type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
-export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, o: FetchOptions): Promise<FetchedValue[]> {
+export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, options: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
-  const resolved = await resolvePaths(entries.map((e) => e.path), vault, o.log)
+  const resolved = await resolvePaths(entries.map((e) => e.path), vault, options.log)
   const byApi = new Map<string, number[]>()
   entries.forEach((entry, i) => {
     const api = (resolved.get(entry.path) as ResolvedPath).api
@@ -44,13 +44,13 @@ export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<
   })
   // per entry: its values, or its failure message, or nothing (skipped)
   const results: Array<FetchedValue[] | string | undefined> = new Array<undefined>(entries.length)
-  await mapLimit([...byApi], o.concurrency, async ([api, indexes]) => {
-    const outcome = await readOne(api, vault, o)
+  await mapLimit([...byApi], options.concurrency, async ([api, indexes]) => {
+    const outcome = await readOne(api, vault, options)
     for (const i of indexes) {
       const entry = entries[i] as SecretEntry
-      results[i] = await settle(entry, resolved.get(entry.path) as ResolvedPath, outcome, o)
+      results[i] = await settle(entry, resolved.get(entry.path) as ResolvedPath, outcome, options)
       // masked as soon as they exist: a later failure's text (another path's error) is scrubbed of them
-      if (Array.isArray(results[i])) for (const v of results[i]) o.onValue?.(v.value)
+      if (Array.isArray(results[i])) for (const v of results[i]) options.onValue?.(v.value)
     }
   })
 
@@ -62,40 +62,40 @@ export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<
   return results.flatMap((r) => (Array.isArray(r) ? r : []))
 }
 
-async function settle(entry: SecretEntry, where: ResolvedPath, outcome: ReadOutcome, o: FetchOptions): Promise<FetchedValue[] | string | undefined> {
+async function settle(entry: SecretEntry, where: ResolvedPath, outcome: ReadOutcome, options: FetchOptions): Promise<FetchedValue[] | string | undefined> {
   if (outcome.kind === 'failed') return `${describe(entry)}: ${outcome.message}`
   if (outcome.kind === 'not-found') {
     const msg = `${describe(entry)}: ${outcome.why ?? notFoundMessage(where)}`
-    if (!o.ignoreNotFound) return msg
-    o.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
+    if (!options.ignoreNotFound) return msg
+    options.log.warning(`${msg} (skipped: ignoreNotFound is true)`)
     return undefined
   }
   try {
-    return (await selectEntry(entry, outcome.body, where.mount?.kvVersion)).map((v) => ({ ...v, value: decodeValue(v.value, o.encoding), apiPath: where.api }))
+    return (await selectEntry(entry, outcome.body, where.mount?.kvVersion)).map((v) => ({ ...v, value: decodeValue(v.value, options.encoding), apiPath: where.api }))
   } catch (err) {
     return err instanceof VaultOidcError ? err.message : `${describe(entry)}: ${(err as Error).message}`
   }
 }
 
-async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOptions): Promise<ReadOutcome> {
+async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: FetchOptions): Promise<ReadOutcome> {
   let res
   try {
     res = await vault.read(api)
   } catch (err) {
     if (err instanceof VaultResponseError && err.status === 403) {
-      const policies = o.policies && o.policies.length > 0 ? ` (token policies: ${o.policies.map(untrusted).join(', ')})` : ''
+      const policies = options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
       return { kind: 'failed', message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }` }
     }
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0) o.onLease(body.lease_id)
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(body.lease_id)
   if (res.status === 404) {
     const deleted = deletedVersion(body)
     return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }
   }
   if (!body || body.data === undefined || body.data === null) return { kind: 'failed', message: `"${api}" answered without data (is it a readable secret path?)` }
-  o.log.debug(`read "${api}"`)
+  options.log.debug(`read "${api}"`)
   return { kind: 'ok', body }
 }
 

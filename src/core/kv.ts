@@ -3,7 +3,7 @@
  * then insert `data/` after the mount for v2 unless the path already has it (or is a `metadata/` or `subkeys/`
  * path). Explicit paths are never doubled.
  */
-import type { Logger } from './log.js'
+import type { Logger } from '../lib/log.js'
 import type { MountInfo, VaultClient } from '../vault/client.js'
 
 export interface ResolvedPath {
@@ -62,7 +62,7 @@ export function apiPath(written: string, mount: MountInfo | undefined): string {
   return `${mount.path}data/${rest}${query}`
 }
 
-export function splitQuery(p: string): { path: string; query: string } {
-  const q = p.indexOf('?')
-  return q < 0 ? { path: p, query: '' } : { path: p.slice(0, q), query: p.slice(q) }
+export function splitQuery(written: string): { path: string; query: string } {
+  const q = written.indexOf('?')
+  return q < 0 ? { path: written, query: '' } : { path: written.slice(0, q), query: written.slice(q) }
 }

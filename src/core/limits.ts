@@ -1,5 +1,5 @@
 /** Limits on what is exported, checked before anything is masked, printed or exported. */
-import { VaultOidcError } from './errors.js'
+import { VaultOidcError } from '../lib/errors.js'
 
 /**
  * The most one environment variable can hold: Linux's MAX_ARG_STRLEN (32 pages = 128 KiB) for each "NAME=value"

@@ -1,4 +1,4 @@
-import type { Logger } from './log.js'
+import type { Logger } from '../lib/log.js'
 
 /**
  * Everything to register with the log masker for one secret value, before it is exported or logged:

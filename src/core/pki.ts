@@ -2,8 +2,8 @@
  * The `pki` input: `<mount>/issue/<role> <JSON parameters>` entries separated by `;` (vault-action's syntax).
  * Each issues a certificate (never retried: issuing is not idempotent); outputs <role>_cert, _key, _ca, _ca_chain.
  */
-import { InputError, VaultOidcError } from './errors.js'
-import { normalizeName } from './names.js'
+import { InputError, VaultOidcError } from '../lib/errors.js'
+import { normalizeName } from '../lib/names.js'
 
 export interface PkiRequest {
   readonly path: string

@@ -1,7 +1,7 @@
 /** End-of-job cleanup shared by the action's post step and the CLI: leases first, then the token. */
 import type { VaultClient } from '../vault/client.js'
-import { VaultResponseError } from './errors.js'
-import type { Logger } from './log.js'
+import { VaultResponseError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
 
 export interface RevokeRequest {
   /** A token we obtained by login and own: revoked with revoke-self. */
@@ -16,27 +16,27 @@ export interface RevokeReport {
   readonly warnings: readonly string[]
 }
 
-export async function revokeAll(vault: VaultClient, r: RevokeRequest, log: Logger): Promise<RevokeReport> {
+export async function revokeAll(vault: VaultClient, request: RevokeRequest, log: Logger): Promise<RevokeReport> {
   const warnings: string[] = []
   let revokedLeases = 0
-  if (r.leaseToken) {
+  if (request.leaseToken) {
     await Promise.all(
-      r.leases.map(async (lease) => {
+      request.leases.map(async (lease) => {
         try {
-          await vault.revokeLease(r.leaseToken as string, lease)
+          await vault.revokeLease(request.leaseToken as string, lease)
           revokedLeases++
         } catch (err) {
           // revoke-self below also revokes every lease the token created
-          if (r.token && err instanceof VaultResponseError && err.status === 403) log.debug(`lease revocation not permitted by policy; revoking the token revokes it: ${(err as Error).message}`)
+          if (request.token && err instanceof VaultResponseError && err.status === 403) log.debug(`lease revocation not permitted by policy; revoking the token revokes it: ${(err as Error).message}`)
           else warnings.push(`could not revoke a lease: ${(err as Error).message}`)
         }
       }),
     )
   }
   let tokenRevoked = false
-  if (r.token) {
+  if (request.token) {
     try {
-      await vault.revokeSelf(r.token)
+      await vault.revokeSelf(request.token)
       tokenRevoked = true
     } catch (err) {
       if (err instanceof VaultResponseError && err.vaultErrors.some((e) => /batch tokens cannot be revoked/.test(e))) log.info('the token is a batch token; it expires by itself')
@@ -44,6 +44,6 @@ export async function revokeAll(vault: VaultClient, r: RevokeRequest, log: Logge
       else warnings.push(`could not revoke the Vault token: ${(err as Error).message}`)
     }
   }
-  const parts = [r.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined, r.leases.length > 0 ? `revoked ${revokedLeases}/${r.leases.length} lease(s) explicitly` : undefined]
+  const parts = [request.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined, request.leases.length > 0 ? `revoked ${revokedLeases}/${request.leases.length} lease(s) explicitly` : undefined]
   return { summary: parts.filter(Boolean).join('; ') || 'nothing to revoke', warnings }
 }

@@ -2,19 +2,22 @@
  * The main job, platform-neutral: log in → read → select → mask → export (all or nothing) → summary.
  * Platform specifics arrive as ports: the sink (mask/export), the logger, the token source, the state store.
  */
-import type { Config } from '../config/types.js'
-import type { SecretSink } from '../platforms/types.js'
-import type { TokenSource } from '../token-sources/types.js'
-import { login } from '../vault/auth.js'
+import type { Config } from './config.js'
+import type { SecretSink } from './ports.js'
+import type { TokenSource } from './ports.js'
+import { login } from './login.js'
 import type { VaultClient } from '../vault/client.js'
-import { VaultOidcError } from './errors.js'
+import { VaultOidcError } from '../lib/errors.js'
 import { fetchSecrets } from './fetch.js'
-import type { Logger } from './log.js'
+import type { Logger } from '../lib/log.js'
+import { isValidEnvName } from '../lib/names.js'
+import { pkiResults } from './pki.js'
+import { decodeValue } from './select.js'
 import { SecretScrubber } from './mask.js'
-import { derivedNameProblems, isValidEnvName, type NamedExport } from './names.js'
-import { pkiNames, pkiResults } from './pki.js'
-import { decodeValue, describe } from './select.js'
-import { markdownCode, untrusted } from './untrusted.js'
+import { derivedNameProblems, type NamedExport } from '../lib/names.js'
+import { pkiNames } from './pki.js'
+import { describe } from './select.js'
+import { markdownCode, untrusted } from '../lib/untrusted.js'
 import { checkEnvSizes } from './limits.js'
 
 /** What the post step needs to clean up; written as soon as each thing exists. */
@@ -50,82 +53,107 @@ export interface RunResult {
   readonly policies: readonly string[]
 }
 
-export async function runMain(d: RunDeps): Promise<RunResult> {
-  const scrubber = d.scrubber ?? new SecretScrubber()
+export async function runMain(deps: RunDeps): Promise<RunResult> {
+  const scrubber = deps.scrubber ?? new SecretScrubber()
   try {
-    return await runScrubbed({ ...d, log: scrubber.logger(d.log) }, scrubber)
+    return await runScrubbed({ ...deps, log: scrubber.logger(deps.log) }, scrubber)
   } catch (err) {
     throw scrubber.scrubError(err)
   }
 }
 
-async function runScrubbed(d: RunDeps, scrubber: SecretScrubber): Promise<RunResult> {
-  const { config, vault, sink, log } = d
-  /** Registers a secret with the platform's masker (each piece once per run) and the scrubber the moment it exists. */
+/** Registers a secret with the platform's masker (each piece once per run) and the scrubber the moment it exists. */
+type Mask = (value: string) => void
+
+function masking(sink: SecretSink, scrubber: SecretScrubber): Mask {
   const masked = new Set<string>()
-  const mask = (value: string): void => {
+  return (value) => {
     const pieces = scrubber.add(value).filter((p) => !masked.has(p))
     for (const p of pieces) masked.add(p)
     if (pieces.length === 0) return
     if (sink.maskAll) sink.maskAll(pieces)
     else for (const piece of pieces) sink.mask(piece)
   }
+}
+
+async function runScrubbed(deps: RunDeps, scrubber: SecretScrubber): Promise<RunResult> {
+  const { config, sink, log } = deps
+  const mask = masking(sink, scrubber)
   const auth = await login({
-    vault,
+    vault: deps.vault,
     auth: config.auth,
-    ...(d.tokenSource ? { tokenSource: d.tokenSource } : {}),
+    ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}),
     log,
-    mask: (s) => (scrubber.add(s), sink.mask(s)),
+    mask: (secret) => (scrubber.add(secret), sink.mask(secret)),
+    inputName: config.inputName,
   })
-  vault.token = auth.token
-  if (auth.loggedIn && config.revokeToken) d.cleanup.saveToken(auth.token)
+  const vault = deps.vault.withToken(auth.token)
+  if (auth.loggedIn && config.revokeToken) deps.cleanup.saveToken(auth.token)
 
   const exports: Export[] = []
   if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token (outputToken)' })
   if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token (exportToken)' })
-
   const leases: string[] = []
   try {
-    const values = await fetchSecrets(config.secrets, vault, {
-      concurrency: config.concurrency,
-      ignoreNotFound: config.ignoreNotFound,
-      encoding: config.secretEncodingType,
-      log,
-      onLease: (id) => leases.push(id),
-      onValue: mask,
-      policies: auth.info?.policies ?? [],
-    })
-    for (const v of values) {
-      exports.push({
-        outputName: v.outputName,
-        envName: config.exportEnv ? v.envName : undefined,
-        value: v.value,
-        source: v.apiPath,
-        ...(v.derivedKey !== undefined ? { derived: { entry: describe(v.entry), path: v.entry.path, key: v.derivedKey } } : {}),
-      })
-    }
-    // names the server chose are checked against every other name of this step before a certificate is issued
-    const pkiPlanned = config.pki.flatMap((req) => pkiNames(req).map((n) => ({ outputName: n.outputName, envName: config.exportEnv ? n.envName : undefined, source: req.path })))
-    const named = sink.hasOutputs === false ? [...exports, ...pkiPlanned].map((e) => ({ ...e, outputName: '' })) : [...exports, ...pkiPlanned]
-    const problems = derivedNameProblems(named)
-    if (problems.length > 0) {
-      throw new VaultOidcError(`${problems.length === 1 ? '' : `${problems.length} names chosen by the server's keys cannot be used:\n- `}${problems.join('\n- ')}`)
-    }
-    for (const req of config.pki) {
-      const body = await vault.write(req.path, req.parameters)
-      if (body?.lease_id) leases.push(body.lease_id)
-      const results = pkiResults(req, body?.data).map((r) => ({ ...r, value: decodeValue(r.value, config.secretEncodingType) }))
-      // the private key's masks go out before any line about this response (its serial is the server's text)
-      for (const r of results) mask(r.value)
-      const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
-      log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${untrusted(serial)})` : ''}`)
-      for (const r of results) exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: r.value, source: req.path })
-    }
+    exports.push(...(await readSecrets(config, vault, log, auth.info?.policies ?? [], leases, mask)))
+    checkDerivedNames(config, exports, sink)
+    exports.push(...(await issueCertificates(config, vault, log, leases, mask)))
   } finally {
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
-    if (leases.length > 0 && config.revokeToken) d.cleanup.saveLeases(leases)
+    if (leases.length > 0 && config.revokeToken) deps.cleanup.saveLeases(leases)
   }
+  await handOver(config, exports, sink, log)
+  return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
+}
 
+/** The requested values of every secrets entry, each masked as soon as it is read; each lease is added to `leases`. */
+async function readSecrets(config: Config, vault: VaultClient, log: Logger, policies: readonly string[], leases: string[], mask: Mask): Promise<Export[]> {
+  const values = await fetchSecrets(config.secrets, vault, {
+    concurrency: config.concurrency,
+    ignoreNotFound: config.ignoreNotFound,
+    encoding: config.secretEncodingType,
+    log,
+    onLease: (id) => leases.push(id),
+    onValue: mask,
+    policies,
+  })
+  return values.map((v) => ({
+    outputName: v.outputName,
+    envName: config.exportEnv ? v.envName : undefined,
+    value: v.value,
+    source: v.apiPath,
+    ...(v.derivedKey !== undefined ? { derived: { entry: describe(v.entry), path: v.entry.path, key: v.derivedKey } } : {}),
+  }))
+}
+
+/** Names the server chose are checked against every other name of this step before a certificate is issued. */
+function checkDerivedNames(config: Config, exports: readonly Export[], sink: SecretSink): void {
+  const pkiPlanned = config.pki.flatMap((req) => pkiNames(req).map((n) => ({ outputName: n.outputName, envName: config.exportEnv ? n.envName : undefined, source: req.path })))
+  const named = sink.hasOutputs === false ? [...exports, ...pkiPlanned].map((e) => ({ ...e, outputName: '' })) : [...exports, ...pkiPlanned]
+  const problems = derivedNameProblems(named)
+  if (problems.length > 0) {
+    throw new VaultOidcError(`${problems.length === 1 ? '' : `${problems.length} names chosen by the server's keys cannot be used:\n- `}${problems.join('\n- ')}`)
+  }
+}
+
+/** One certificate per pki entry (a write: never retried); each lease is added to `leases`. */
+async function issueCertificates(config: Config, vault: VaultClient, log: Logger, leases: string[], mask: Mask): Promise<Export[]> {
+  const exports: Export[] = []
+  for (const req of config.pki) {
+    const body = await vault.write(req.path, req.parameters)
+    if (body?.lease_id) leases.push(body.lease_id)
+    const results = pkiResults(req, body?.data).map((r) => ({ ...r, value: decodeValue(r.value, config.secretEncodingType) }))
+    // the private key's masks go out before any line about this response (its serial is the server's text)
+    for (const r of results) mask(r.value)
+    const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
+    log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${untrusted(serial)})` : ''}`)
+    for (const r of results) exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: r.value, source: req.path })
+  }
+  return exports
+}
+
+/** All or nothing: refuse what no variable can carry, mask every value, then export and output each, then commit. */
+async function handOver(config: Config, exports: readonly Export[], sink: SecretSink, log: Logger): Promise<void> {
   // no environment variable, env file or child environment can carry a NUL byte: refuse before anything is written
   const withNul = exports.filter((e) => e.value.includes('\0'))
   if (withNul.length > 0) {
@@ -145,7 +173,6 @@ async function runScrubbed(d: RunDeps, scrubber: SecretScrubber): Promise<RunRes
   await sink.commit?.()
   const outputs = sink.hasOutputs === false ? '' : ` and ${exports.filter((e) => e.outputName !== '').length} output(s)`
   log.info(`exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s)${outputs} from ${new Set(exports.map((e) => e.source)).size} source(s)`)
-  return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
 }
 
 function warnAboutNames(config: Config, exports: readonly Export[], log: Logger): void {

@@ -3,11 +3,11 @@
  * `data.data.` in front), and turns them into the strings that are exported.
  */
 import jsonata from 'jsonata'
-import { VaultOidcError } from './errors.js'
-import { normalizeName } from './names.js'
-import { untrusted } from './untrusted.js'
+import { VaultOidcError } from '../lib/errors.js'
+import { normalizeName } from '../lib/names.js'
+import { untrusted } from '../lib/untrusted.js'
 import type { SecretEntry } from './spec.js'
-import type { EncodingType } from '../config/types.js'
+import type { EncodingType } from './config.js'
 
 export interface SelectedValue {
   readonly entry: SecretEntry
@@ -29,8 +29,8 @@ function isKv2Shape(body: { data?: unknown }, kvVersion: 1 | 2 | undefined): boo
 }
 
 /** vault-action's stringification: strings as they are, everything else as compact JSON text. */
-export function stringifyValue(v: unknown): string | undefined {
-  const json = JSON.stringify(v)
+export function stringifyValue(value: unknown): string | undefined {
+  const json = JSON.stringify(value)
   if (json === undefined) return undefined
   return json.startsWith('"') ? (JSON.parse(json) as string) : json
 }
@@ -74,8 +74,8 @@ function plainLookup(selector: string, body: unknown, v2: boolean): { value: str
   return Array.isArray(value) || value === undefined ? undefined : { value: stringifyValue(value) }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function keysObject(body: { data?: unknown }, v2: boolean): Record<string, unknown> | undefined {

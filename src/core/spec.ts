@@ -4,8 +4,8 @@
  * request, into typed entries.
  */
 import jsonata from 'jsonata'
-import { InputError } from './errors.js'
-import { droppedCharacters, normalizeName } from './names.js'
+import { InputError } from '../lib/errors.js'
+import { droppedCharacters, normalizeName } from '../lib/names.js'
 
 export type SelectorKind = 'key' | 'wildcard-upper' | 'wildcard'
 

@@ -5,21 +5,15 @@
  */
 import * as http from 'node:http'
 import type * as https from 'node:https'
-import { DeadlineError, NetworkError, VaultResponseError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
-import type { Logger } from '../core/log.js'
-import { parseRetryAfter, withRetry, type RetryPolicy } from '../core/retry.js'
+import { DeadlineError, NetworkError, VaultResponseError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import type { Logger } from '../lib/log.js'
+import { parseRetryAfter, withRetry, type RetryPolicy } from '../lib/retry.js'
 import { defaultProxyFor, proxyAuthorization, proxyError, proxyTlsName } from './proxy.js'
+import type { TlsOptions } from './tls.js'
 
 /** node:https and node:tls cost ~8 ms to load: only an https URL loads them (see ./tls.ts). */
 type TlsModule = typeof import('./tls.js')
-
-export interface TlsOptions {
-  readonly ca?: string
-  readonly cert?: string
-  readonly key?: string
-  readonly rejectUnauthorized: boolean
-}
 
 export interface HttpClientOptions {
   readonly tls: TlsOptions
@@ -34,6 +28,8 @@ export interface HttpClientOptions {
   /** Which proxy to use for a URL; the default reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY like the runner does. */
   readonly proxyFor?: (url: URL) => URL | undefined
   readonly now?: () => number
+  /** How messages name an input ("url" in the action, "--url" in the CLI); the action's names by default. */
+  readonly inputName?: InputNamer
 }
 
 export interface HttpRequest {
@@ -62,6 +58,13 @@ export interface HttpResponse {
   readonly body: unknown
 }
 
+/** How one attempt is sent: the request options, node:http's or node:https's request(), and the plain-HTTP proxy in the way. */
+interface Route {
+  readonly options: https.RequestOptions
+  readonly send: typeof http.request
+  readonly viaProxy?: URL
+}
+
 const SENSITIVE_HEADERS = ['x-vault-token', 'authorization']
 const MAX_REDIRECTS = 3
 
@@ -77,21 +80,19 @@ export const CLEANUP_GRACE_MS = 10_000
 export const MAX_VAULT_ERRORS = 20
 export const MAX_VAULT_ERROR_CHARS = 500
 
-export { defaultProxyFor }
-
 export class HttpClient {
   private readonly agents = new Map<string, http.Agent>()
   private readonly now: () => number
   private tlsModule: Promise<TlsModule> | undefined
   private cleanupDeadline: number | undefined
-  /** Requests sent (including retries), for the benchmark and the tests. */
-  requestCount = 0
+  private readonly inputName: InputNamer
 
   /** The retry policy bounded by this client's overall deadline (also for callers that retry a whole exchange). */
   readonly retryPolicy: RetryPolicy
 
   constructor(readonly options: HttpClientOptions) {
     this.now = options.now ?? Date.now
+    this.inputName = options.inputName ?? actionInputName
     this.retryPolicy = { ...options.retry, deadline: options.deadline, now: this.now }
   }
 
@@ -131,7 +132,7 @@ export class HttpClient {
         throw new NetworkError(
           `${req.what}: ${url.host} redirected (${res.status}) to another host, ${target.host}; ` +
             `the request was not followed${carriesToken ? ' so that the Vault token is never sent to another host' : ''}. ` +
-            `Point "${inputName('url')}" at the active Vault node or at a load balancer that forwards requests.`,
+            `Point "${this.inputName('url')}" at the active Vault node or at a load balancer that forwards requests.`,
           'EREDIRECT',
           true,
         )
@@ -149,11 +150,19 @@ export class HttpClient {
     throw new VaultResponseError(`${req.what}: HTTP ${res.status}: ${said}`, res.status, errors, retryAfter)
   }
 
+  /** One attempt: no retries, no redirects. */
   private async once(req: HttpRequest, url: URL): Promise<HttpResponse> {
     const remaining = this.deadlineFor(req) - this.now()
     if (remaining <= 0) throw this.deadlineError(req, url)
     const timeoutMs = Math.min(this.options.requestTimeoutMs, remaining)
     const deadlineHit = timeoutMs === remaining && remaining < this.options.requestTimeoutMs
+    const { payload, headers } = this.encode(req)
+    const route = await this.route(req, url, headers)
+    return this.send(req, url, route, payload, { timeoutMs, deadlineHit })
+  }
+
+  /** The body as bytes (JSON, or a form for a URLSearchParams) and every header the request carries. */
+  private encode(req: HttpRequest): { payload: Buffer | undefined; headers: Record<string, string> } {
     const form = req.body instanceof URLSearchParams
     const payload = req.body === undefined ? undefined : Buffer.from(form ? String(req.body) : JSON.stringify(req.body))
     const headers: Record<string, string> = {
@@ -167,24 +176,30 @@ export class HttpClient {
       headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json'
       headers['content-length'] = String(payload.length)
     }
+    return { payload, headers }
+  }
+
+  /** Where the request goes: straight to `url`, to a plain-HTTP proxy (absolute URL), or through a CONNECT tunnel (the agent). */
+  private async route(req: HttpRequest, url: URL, headers: Record<string, string>): Promise<Route> {
     const isHttps = url.protocol === 'https:'
     const proxy = (this.options.proxyFor ?? defaultProxyFor)(url)
     const secure = isHttps || proxy?.protocol === 'https:' ? await (this.tlsModule ??= import('./tls.js')) : undefined
-    const target = proxy && !isHttps ? proxy : url
-    const requestOptions: https.RequestOptions = {
+    const viaProxy = proxy && !isHttps ? proxy : undefined
+    const target = viaProxy ?? url
+    const options: https.RequestOptions = {
       method: req.method,
       host: target.hostname.replace(/^\[|\]$/g, ''),
       port: target.port || (target.protocol === 'https:' ? 443 : 80),
-      path: proxy && !isHttps ? url.href : url.pathname + url.search,
-      headers: proxy && !isHttps ? { ...headers, host: url.host } : headers,
+      path: viaProxy ? url.href : url.pathname + url.search,
+      headers: viaProxy ? { ...headers, host: url.host } : headers,
       agent: this.agentFor(url, proxy, secure),
     }
-    if (proxy?.protocol === 'https:' && !isHttps) {
-      requestOptions.servername = proxyTlsName(proxy).servername
-    }
-    if (proxy && !isHttps && proxy.username) {
-      requestOptions.headers = { ...requestOptions.headers, 'proxy-authorization': proxyAuthorization(proxy) }
-    }
+    if (viaProxy?.protocol === 'https:') options.servername = proxyTlsName(viaProxy).servername
+    if (viaProxy?.username) options.headers = { ...options.headers, 'proxy-authorization': proxyAuthorization(viaProxy) }
+    return { options, send: secure ? secure.httpsRequest : http.request, ...(viaProxy ? { viaProxy } : {}) }
+  }
+
+  private send(req: HttpRequest, url: URL, route: Route, payload: Buffer | undefined, limits: { timeoutMs: number; deadlineHit: boolean }): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false
       /** The first outcome wins; later events of the same exchange (close, aborted, error) change nothing. */
@@ -198,7 +213,7 @@ export class HttpClient {
         } else resolve(outcome)
       }
       let timedOut: Error | undefined
-      const request = (secure ? secure.httpsRequest : http.request)(requestOptions, (res) => {
+      const request = route.send(route.options, (res) => {
         const cutShort = (): Error => timedOut ?? new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET')
         const declared = Number(headerValue(res.headers['content-length']) ?? NaN)
         if (declared > MAX_RESPONSE_BYTES) return settle(this.tooLarge(req, url, `announced ${declared} bytes`))
@@ -221,19 +236,18 @@ export class HttpClient {
         })
       })
       const timer = setTimeout(() => {
-        timedOut = deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(timeoutMs / 100) / 10}s (${inputName('requestTimeout')})`, 'ETIMEDOUT')
+        timedOut = limits.deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(limits.timeoutMs / 100) / 10}s (${this.inputName('requestTimeout')})`, 'ETIMEDOUT')
         settle(timedOut)
-      }, timeoutMs)
+      }, limits.timeoutMs)
       request.on('error', (err) => {
         if (err instanceof NetworkError || err instanceof DeadlineError) settle(err)
-        else if (proxy && !isHttps) settle(proxyError(proxy, err)) // the connection that failed is the proxy's
+        else if (route.viaProxy) settle(proxyError(route.viaProxy, err, this.inputName)) // the connection that failed is the proxy's
         else settle(this.networkError(req, url, err))
       })
       // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
       request.on('close', () => clearTimeout(timer))
       if (payload) request.write(payload)
       request.end()
-      this.requestCount++
     })
   }
 
@@ -259,7 +273,7 @@ export class HttpClient {
   }
 
   private deadlineError(req: HttpRequest, url: URL): DeadlineError {
-    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "${inputName('timeout')}" or check that ${url.host} is reachable`)
+    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "${this.inputName('timeout')}" or check that ${url.host} is reachable`)
   }
 
   private networkError(req: HttpRequest, url: URL, err: Error & { code?: string }): NetworkError {
@@ -267,12 +281,12 @@ export class HttpClient {
     const tlsCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']
     if (tlsCodes.includes(code)) {
       return new NetworkError(
-        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "${inputName('caCertificate')}" (or VAULT_CACERT for the CLI); "${inputName('tlsSkipVerify')}: true" only for tests`,
+        `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "${this.inputName('caCertificate')}" (or VAULT_CACERT for the CLI); "${this.inputName('tlsSkipVerify')}: true" only for tests`,
         code,
         true,
       )
     }
-    const hint = code === 'ECONNREFUSED' ? ` (is Vault running and is "${inputName('url')}" right?)` : code === 'ENOTFOUND' ? ` (is the host name in "${inputName('url')}" right?)` : ''
+    const hint = code === 'ECONNREFUSED' ? ` (is Vault running and is "${this.inputName('url')}" right?)` : code === 'ENOTFOUND' ? ` (is the host name in "${this.inputName('url')}" right?)` : ''
     return new NetworkError(`${req.what}: cannot reach ${url.host}: ${code}${hint}`, code)
   }
 
@@ -281,21 +295,21 @@ export class HttpClient {
     let agent = this.agents.get(key)
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: this.options.maxSockets }
-      agent = !secure ? new http.Agent(common) : url.protocol === 'https:' ? secure.httpsAgent(common, this.options.tls, proxy) : secure.proxyTlsAgent(common)
+      agent = !secure ? new http.Agent(common) : url.protocol === 'https:' ? secure.httpsAgent(common, this.options.tls, proxy, this.inputName) : secure.proxyTlsAgent(common)
       this.agents.set(key, agent)
     }
     return agent
   }
 }
 
-function lowerKeys(h: Readonly<Record<string, string>>): Record<string, string> {
+function lowerKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v
   return out
 }
 
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
 }
 
 /** Vault's `{"errors": [...]}`; anything else yields []. */

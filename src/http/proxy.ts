@@ -1,8 +1,8 @@
 /** Proxy selection, credentials and errors, shared by plain-HTTP requests and the TLS tunnel. */
 import { isIP } from 'node:net'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
-import { NetworkError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
+import { NetworkError } from '../lib/errors.js'
+import type { InputNamer } from '../lib/input-names.js'
 
 /** The runner's own proxy rules (HTTPS_PROXY/HTTP_PROXY, NO_PROXY; loopback is never proxied). */
 export function defaultProxyFor(url: URL): URL | undefined {
@@ -28,16 +28,16 @@ export function proxyTlsName(proxy: URL): { host: string; servername: string } {
   return { host, servername: isIP(host) ? '' : host } // '' = no SNI; the certificate is checked against the IP
 }
 
-function decodeOnce(s: string): string {
+function decodeOnce(text: string): string {
   try {
-    return decodeURIComponent(s)
+    return decodeURIComponent(text)
   } catch {
-    return s // a lone "%" that is not an escape: taken literally
+    return text // a lone "%" that is not an escape: taken literally
   }
 }
 
 /** A failure to reach or talk to the proxy itself, named as such (with a hint for an https:// proxy's certificate). */
-export function proxyError(proxy: URL, err: Error & { code?: string }): NetworkError {
+export function proxyError(proxy: URL, err: Error & { code?: string }, inputName: InputNamer): NetworkError {
   const code = err.code ?? 'EPROXY'
   const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(code) ? ` (TLS to the https:// proxy: add its CA to NODE_EXTRA_CA_CERTS; "${inputName('caCertificate')}" is for Vault only)` : ''
   return new NetworkError(`cannot reach proxy ${proxy.host}: ${err.code ?? err.message}${tlsHint}`, code)

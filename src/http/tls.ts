@@ -7,15 +7,23 @@ import * as https from 'node:https'
 import * as net from 'node:net'
 import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
-import { NetworkError } from '../core/errors.js'
-import type { TlsOptions } from './client.js'
+import { NetworkError } from '../lib/errors.js'
+import type { InputNamer } from '../lib/input-names.js'
 import { proxyAuthorization, proxyError, proxyPort, proxyTlsName } from './proxy.js'
+
+/** How the client side of TLS to Vault is set up (the HTTP client's `tls` option). */
+export interface TlsOptions {
+  readonly ca?: string
+  readonly cert?: string
+  readonly key?: string
+  readonly rejectUnauthorized: boolean
+}
 
 export const httpsRequest = https.request
 
-export function httpsAgent(common: http.AgentOptions, t: TlsOptions, proxy: URL | undefined): https.Agent {
-  const options = { ...common, ...tlsConnectOptions(t) }
-  return proxy ? new TunnelingAgent(options, proxy) : new https.Agent(options)
+export function httpsAgent(common: http.AgentOptions, tlsOptions: TlsOptions, proxy: URL | undefined, inputName: InputNamer): https.Agent {
+  const options = { ...common, ...tlsConnectOptions(tlsOptions) }
+  return proxy ? new TunnelingAgent(options, proxy, inputName) : new https.Agent(options)
 }
 
 /**
@@ -26,12 +34,12 @@ export function proxyTlsAgent(common: http.AgentOptions): https.Agent {
   return new https.Agent(common)
 }
 
-function tlsConnectOptions(t: TlsOptions): tls.ConnectionOptions {
-  const o: tls.ConnectionOptions = { rejectUnauthorized: t.rejectUnauthorized }
-  if (t.ca !== undefined) o.ca = [...tls.rootCertificates, t.ca]
-  if (t.cert !== undefined) o.cert = t.cert
-  if (t.key !== undefined) o.key = t.key
-  return o
+function tlsConnectOptions(tlsOptions: TlsOptions): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = { rejectUnauthorized: tlsOptions.rejectUnauthorized }
+  if (tlsOptions.ca !== undefined) options.ca = [...tls.rootCertificates, tlsOptions.ca]
+  if (tlsOptions.cert !== undefined) options.cert = tlsOptions.cert
+  if (tlsOptions.key !== undefined) options.key = tlsOptions.key
+  return options
 }
 
 /** An https.Agent that reaches the target through an HTTP CONNECT proxy, then speaks TLS end to end. */
@@ -39,6 +47,7 @@ class TunnelingAgent extends https.Agent {
   constructor(
     options: https.AgentOptions,
     private readonly proxy: URL,
+    private readonly inputName: InputNamer,
   ) {
     super(options)
   }
@@ -72,7 +81,7 @@ class TunnelingAgent extends https.Agent {
       secure.once('secureConnect', () => callback(null, secure))
       secure.once('error', (err) => callback(err))
     })
-    connect.once('error', (err: Error & { code?: string }) => callback(proxyError(this.proxy, err)))
+    connect.once('error', (err: Error & { code?: string }) => callback(proxyError(this.proxy, err, this.inputName)))
     connect.end()
     return undefined
   }

@@ -8,19 +8,11 @@ import { randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
 import { lstat, open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { VaultOidcError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
-import { isValidEnvName } from '../core/names.js'
+import { VaultOidcError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
+import { isValidEnvName } from '../lib/names.js'
 import { formatVariables, type Format } from './formats.js'
-import type { SecretSink } from './types.js'
-
-/** Log masking of a platform: a no-op where there is none; flush() runs before any value is written or used. */
-export interface Masker {
-  /** False where the platform cannot hide values in its log (the CLI prints a one-line note). */
-  readonly masks: boolean
-  mask(value: string): void
-  flush?(): Promise<void>
-}
+import type { Masker, SecretSink } from '../core/ports.js'
 
 export const NO_MASKING: Masker = { masks: false, mask: () => undefined }
 

@@ -3,40 +3,52 @@
  * Masks via ::add-mask::, exports via GITHUB_ENV / GITHUB_OUTPUT / GITHUB_STATE files, summary via GITHUB_STEP_SUMMARY.
  */
 import * as core from '@actions/core'
+import type { Logger } from '../lib/log.js'
 import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { EOL } from 'node:os'
-import type { Logger } from '../core/log.js'
-import { guardLines } from '../core/untrusted.js'
+import { guardLines } from '../lib/untrusted.js'
 import type { Platform } from './types.js'
-
-let corked = false
-
-/** Writes out whatever log lines are held back (see batched); also on exit, so a crash loses none of them. */
-function flushStdout(): void {
-  if (!corked) return
-  corked = false
-  process.stdout.uncork()
-}
-process.once('exit', flushStdout)
 
 /**
  * Log lines written in one turn of the event loop go out in one write: stdout is a blocking pipe to the runner,
  * and a line per read (debug) would otherwise cost a syscall and a runner wake-up each. Order is kept (everything
  * goes through process.stdout) and setImmediate flushes before the next turn, so a hang still shows every line.
+ * Nothing happens until the first line: then stdout is corked, and an exit hook makes sure a crash loses none.
  */
-function batched(write: (m: string) => void): (m: string) => void {
-  return (m) => {
-    holdStdout()
-    write(guardLines(m))
-  }
+interface StdoutBatch {
+  batched(write: (m: string) => void): (m: string) => void
+  /** Holds stdout back until the end of this event-loop turn (lines and masks then go out in one write). */
+  hold(): void
+  /** Writes out whatever log lines are held back. */
+  flush(): void
 }
 
-function holdStdout(): void {
-  if (!corked) {
+function stdoutBatch(): StdoutBatch {
+  let corked = false
+  let hooked = false
+  const flush = (): void => {
+    if (!corked) return
+    corked = false
+    process.stdout.uncork()
+  }
+  const hold = (): void => {
+    if (corked) return
     corked = true
     process.stdout.cork()
-    setImmediate(flushStdout)
+    setImmediate(flush)
+    if (!hooked) {
+      hooked = true
+      process.once('exit', flush)
+    }
+  }
+  return {
+    flush,
+    hold,
+    batched: (write) => (m) => {
+      hold()
+      write(guardLines(m))
+    },
   }
 }
 
@@ -44,29 +56,12 @@ function holdStdout(): void {
  * The action's logger: workflow commands on stdout through @actions/core, batched per event-loop turn. Every
  * message is guarded (guardLines): no line of it can start a workflow command of its own.
  */
-export const githubLogger: Logger = {
-  debug: batched((m) => core.debug(m)),
-  info: batched((m) => core.info(m)),
-  warning: batched((m) => core.warning(m)),
-  error: batched((m) => core.error(m)),
-  isDebug: () => core.isDebug(),
-}
-
-/**
- * The runner reads workflow commands on stderr as well as stdout. The CLI writes its own there (its stdout may be
- * data: `--output -`, claims), and @actions/core cannot: it always writes to stdout. Escaping as the runner expects.
- */
-export function workflowCommand(command: 'add-mask' | 'debug' | 'warning' | 'error', message: string): string {
-  return `::${command}::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`
-}
-
-/** The CLI's logger on GitHub: the same annotations as the action's, written with `write` (stderr). */
-export function githubCommandLogger(write: (text: string) => void): Logger {
+function githubLogger(batch: StdoutBatch): Logger {
   return {
-    debug: (m) => write(workflowCommand('debug', guardLines(m))),
-    info: (m) => write(`${guardLines(m)}\n`),
-    warning: (m) => write(workflowCommand('warning', guardLines(m))),
-    error: (m) => write(workflowCommand('error', guardLines(m))),
+    debug: batch.batched((m) => core.debug(m)),
+    info: batch.batched((m) => core.info(m)),
+    warning: batch.batched((m) => core.warning(m)),
+    error: batch.batched((m) => core.error(m)),
     isDebug: () => core.isDebug(),
   }
 }
@@ -112,17 +107,18 @@ function fileCommands(): { add(command: 'ENV' | 'OUTPUT', name: string, value: s
 
 export function githubPlatform(): Platform {
   const files = fileCommands()
+  const batch = stdoutBatch()
   return {
     name: 'github',
-    log: githubLogger,
+    log: githubLogger(batch),
     mask(value) {
       core.setSecret(value)
-      flushStdout() // a mask goes out at once, with any log line held back before it
+      batch.flush() // a mask goes out at once, with any log line held back before it
     },
     maskAll(values) {
       // masks of values parsed in the same event-loop turn go out in one write, in order with the log lines
       // (the same stream), instead of a blocking pipe write each (~0.1 ms apiece on a runner)
-      holdStdout()
+      batch.hold()
       for (const value of values) core.setSecret(value)
     },
     exportEnv: (name, value) => files.add('ENV', name, value),

@@ -1,19 +1,7 @@
-import type { Logger } from '../core/log.js'
+import type { SecretSink } from '../core/ports.js'
+import type { Logger } from '../lib/log.js'
 
-/** Where secrets go. Each CI platform adapts this; the core never touches @actions/core. */
-export interface SecretSink {
-  /** Registers a value with the platform's log masking; a no-op where the platform has none. */
-  mask(value: string): void
-  /** Registers many values at once (in one write where the platform can); without it, mask() each. */
-  maskAll?(values: readonly string[]): void
-  exportEnv(name: string, value: string): void
-  setOutput(name: string, value: string): void
-  /** False where setOutput goes nowhere (the CLI's file and exec sinks): output names then cannot collide. */
-  readonly hasOutputs?: boolean
-  /** Called once after every value was handed over (file sinks write here, all or nothing). */
-  commit?(): Promise<void>
-}
-
+/** The GitHub Action's platform: the sink, plus its log, step state, job summary and failure. */
 export interface Platform extends SecretSink {
   readonly name: string
   readonly log: Logger

@@ -1,14 +1,13 @@
 /**
- * OIDC tokens that CIs hand to a job as a variable, a file, stdin, or through their own helper command
- * (GitLab, CircleCI, Semaphore, Bitbucket, Buildkite, Kubernetes, generic). Each fetch() reads the token afresh
+ * OIDC tokens handed to a job as a variable, a file or stdin (the building blocks of the CI modules in
+ * src/platforms/ci, and the CLI's --jwt-env / --jwt-file / --jwt-stdin). Each fetch() reads the token afresh
  * (the login calls it before every attempt), except stdin, which can be read only once.
  */
 import { readFile } from 'node:fs/promises'
-import { InputError, VaultOidcError } from '../core/errors.js'
-import type { Logger } from '../core/log.js'
-import { safeClaims } from '../vault/jwt-diagnostics.js'
-import { commandTokenSource, findExecutable } from './command.js'
-import type { TokenSource } from './types.js'
+import { InputError, VaultOidcError } from '../lib/errors.js'
+import type { Logger } from '../lib/log.js'
+import { safeClaims } from '../core/jwt-diagnostics.js'
+import type { TokenSource } from '../core/ports.js'
 
 /** The first non-empty variable of `names`. */
 export function envTokenSource(description: string, names: readonly string[], env: NodeJS.ProcessEnv, hint: string): TokenSource {
@@ -55,29 +54,6 @@ export function stdinTokenSource(read: () => Promise<string>): TokenSource {
       return token
     },
   }
-}
-
-/**
- * CircleCI: with --audience, `circleci run oidc get --claims '{"aud":"…"}'` (the claims JSON holds no secret);
- * otherwise, or when the circleci CLI is missing, $CIRCLE_OIDC_TOKEN_V2 then $CIRCLE_OIDC_TOKEN (aud = org ID).
- */
-export function circleciTokenSource(env: NodeJS.ProcessEnv, audience: string | undefined, log: Logger): TokenSource {
-  const cli = audience ? findExecutable('circleci', env) : undefined
-  if (audience && cli) {
-    return commandTokenSource(`CircleCI OIDC token (audience "${audience}")`, cli, ['run', 'oidc', 'get', '--claims', JSON.stringify({ aud: audience })], env, 'Is this a CircleCI job with OIDC enabled?')
-  }
-  if (audience) log.warning(`--audience "${audience}" needs the circleci CLI ("circleci run oidc get"), which is not on PATH; using $CIRCLE_OIDC_TOKEN_V2, whose aud is your organization ID`)
-  return envTokenSource('CircleCI OIDC token', ['CIRCLE_OIDC_TOKEN_V2', 'CIRCLE_OIDC_TOKEN'], env, 'Run this in a CircleCI job; forked PRs get no token unless "Pass secrets to builds from forked pull requests" is on.')
-}
-
-export function buildkiteTokenSource(env: NodeJS.ProcessEnv, audience: string | undefined): TokenSource {
-  return commandTokenSource(
-    `Buildkite OIDC token${audience ? ` (audience "${audience}")` : ''}`,
-    findExecutable('buildkite-agent', env) ?? 'buildkite-agent',
-    ['oidc', 'request-token', ...(audience ? ['--audience', audience] : [])],
-    env,
-    'Run this inside a Buildkite job (buildkite-agent must be on PATH and BUILDKITE_JOB_ID / the agent token set).',
-  )
 }
 
 /**

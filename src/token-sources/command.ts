@@ -1,67 +1,9 @@
-/**
- * Runs a CI's own helper (`circleci`, `buildkite-agent`) without a shell. Secrets travel on stdin or stdout only,
- * never on the command line; stderr is quoted in errors with anything JWT-shaped cut out.
- */
-import { spawn } from 'node:child_process'
-import { accessSync, constants, statSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
-import { DeadlineError, VaultOidcError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
-import { untrusted } from '../core/untrusted.js'
-import type { TokenSource } from './types.js'
-
-export interface CommandResult {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** What is kept of a helper's stdout and of its stderr (each). */
-const MAX_COMMAND_OUTPUT = 1024 * 1024
-
-export function runCommand(command: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    // a token is a few KiB: a helper that prints without end must not fill memory
-    child.stdout.on('data', (d: Buffer) => void (stdout.length < MAX_COMMAND_OUTPUT ? (stdout += d.toString()) : undefined))
-    child.stderr.on('data', (d: Buffer) => void (stderr.length < MAX_COMMAND_OUTPUT ? (stderr += d.toString()) : undefined))
-    // on timeout: kill it and answer at once (a grandchild that inherited the pipes could keep them open for long)
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      child.stdout.destroy()
-      child.stderr.destroy()
-      resolve({ code: null, stdout, stderr })
-    }, o.timeoutMs ?? 60_000)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(o.input ?? '')
-  })
-}
-
-/** The path of an executable on PATH, or undefined. */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue
-    const candidate = join(dir, name)
-    try {
-      if (!statSync(candidate).isFile()) continue
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
-}
+/** A JWT printed by a CI's own helper command; its stderr is quoted in errors with anything JWT-shaped cut out. */
+import type { TokenSource } from '../core/ports.js'
+import { DeadlineError, VaultOidcError } from '../lib/errors.js'
+import { actionInputName } from '../lib/input-names.js'
+import { runCommand, type CommandResult } from '../lib/process.js'
+import { untrusted } from '../lib/untrusted.js'
 
 /** stderr for an error message: last lines, JWT-shaped strings removed. */
 export function quoteStderr(stderr: string): string {
@@ -86,7 +28,7 @@ export function commandTokenSource(description: string, command: string, args: r
       }
       const jwt = result.stdout.trim()
       if (result.code === null && o?.deadline !== undefined && Date.now() >= o.deadline) {
-        throw new DeadlineError(`the ${description} ("${command} ${args.slice(0, 3).join(' ')}") was not ready when the overall timeout passed; raise "${inputName('timeout')}" or check why it hangs`)
+        throw new DeadlineError(`the ${description} ("${command} ${args.slice(0, 3).join(' ')}") was not ready when the overall timeout passed; raise "${(o?.inputName ?? actionInputName)('timeout')}" or check why it hangs`)
       }
       if (result.code !== 0 || jwt === '') {
         throw new VaultOidcError(`"${command} ${args.slice(0, 3).join(' ')}" failed (exit ${result.code ?? 'signal'})${quoteStderr(result.stderr)}. ${hint}`)

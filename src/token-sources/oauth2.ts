@@ -3,10 +3,10 @@
  * endpoint through our HTTP client; the access_token (a JWT) is what Vault's jwt auth verifies.
  * The client authenticates with HTTP Basic (the RFC's must-support) or, with clientAuth "post", in the body.
  */
-import { VaultOidcError } from '../core/errors.js'
-import { untrusted } from '../core/untrusted.js'
+import { VaultOidcError } from '../lib/errors.js'
+import { untrusted } from '../lib/untrusted.js'
 import type { HttpClient } from '../http/client.js'
-import type { TokenSource } from './types.js'
+import type { TokenSource } from '../core/ports.js'
 
 export interface OAuth2Options {
   readonly tokenUrl: string
@@ -17,20 +17,20 @@ export interface OAuth2Options {
   readonly clientAuth: 'basic' | 'post'
 }
 
-export function oauth2TokenSource(http: HttpClient, o: OAuth2Options): TokenSource {
-  const url = new URL(o.tokenUrl)
+export function oauth2TokenSource(http: HttpClient, options: OAuth2Options): TokenSource {
+  const url = new URL(options.tokenUrl)
   return {
     description: `OAuth2 access token from ${url.host}`,
     async fetch() {
       const form = new URLSearchParams({ grant_type: 'client_credentials' })
-      if (o.scope) form.set('scope', o.scope)
-      if (o.audience) form.set('audience', o.audience)
+      if (options.scope) form.set('scope', options.scope)
+      if (options.audience) form.set('audience', options.audience)
       const headers: Record<string, string> = {}
-      if (o.clientAuth === 'post') {
-        form.set('client_id', o.clientId)
-        form.set('client_secret', o.clientSecret)
+      if (options.clientAuth === 'post') {
+        form.set('client_id', options.clientId)
+        form.set('client_secret', options.clientSecret)
       } else {
-        headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(o.clientId)}:${encodeURIComponent(o.clientSecret)}`).toString('base64')}`
+        headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`
       }
       const res = await http.request({ method: 'POST', url, headers, body: form, acceptStatuses: [400, 401, 403], what: `OAuth2 token request to ${url.host}` })
       const body = (res.body ?? {}) as { access_token?: unknown; error?: unknown; error_description?: unknown }

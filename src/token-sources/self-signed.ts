@@ -1,19 +1,26 @@
 import { createPrivateKey } from 'node:crypto'
 import { SignJWT } from 'jose'
-import { InputError } from '../core/errors.js'
-import { inputName } from '../core/input-names.js'
-import type { TokenSource } from './types.js'
+import { InputError } from '../lib/errors.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import type { TokenSource } from '../core/ports.js'
 
 /**
  * vault-action's `jwtPrivateKey`: sign our own RS256 JWT with iss "vault-action" and GitHub context claims.
  * The key is parsed once (a wrong key or password fails before any request).
  */
-export function selfSignedJwtSource(pem: string, password: string | undefined, ttlSeconds: number, env: NodeJS.ProcessEnv, audience: string | undefined): TokenSource {
+export function selfSignedJwtSource(
+  pem: string,
+  password: string | undefined,
+  ttlSeconds: number,
+  env: NodeJS.ProcessEnv,
+  audience: string | undefined,
+  inputName: InputNamer = actionInputName,
+): TokenSource {
   let key
   try {
     key = createPrivateKey(password ? { key: pem, passphrase: password } : { key: pem })
   } catch (err) {
-    throw new InputError('jwtPrivateKey', `is not a usable PEM private key${password ? ` (or "${inputName('jwtKeyPassword')}" is wrong)` : ''}: ${(err as Error).message}`)
+    throw new InputError(inputName('jwtPrivateKey'), `is not a usable PEM private key${password ? ` (or "${inputName('jwtKeyPassword')}" is wrong)` : ''}: ${(err as Error).message}`)
   }
   return {
     description: 'self-signed JWT (jwtPrivateKey)',

@@ -1,8 +1,8 @@
 /** Vault / OpenBao HTTP API calls, on top of the one HTTP client. */
 import type { HttpClient, HttpResponse } from '../http/client.js'
-import { VaultOidcError, VaultResponseError } from '../core/errors.js'
-import { trimLeading, trimTrailing } from '../core/trim.js'
-import { untrusted } from '../core/untrusted.js'
+import { VaultOidcError } from '../lib/errors.js'
+import { trimLeading, trimTrailing } from '../lib/trim.js'
+import { untrusted } from '../lib/untrusted.js'
 
 export interface AuthInfo {
   readonly clientToken: string
@@ -36,14 +36,20 @@ export interface MountInfo {
 
 export class VaultClient {
   private readonly base: string
-  token: string | undefined
 
   constructor(
     readonly http: HttpClient,
     url: string,
     readonly namespace: string | undefined,
+    /** Sent with every request that does not name its own; none before login. */
+    readonly token?: string,
   ) {
     this.base = trimTrailing(url, '/')
+  }
+
+  /** The same connection, sending `token` (a client is derived after login instead of being changed). */
+  withToken(token: string): VaultClient {
+    return new VaultClient(this.http, this.base, this.namespace, token)
   }
 
   url(apiPath: string): URL {
@@ -64,7 +70,7 @@ export class VaultClient {
     return { status: res.status, body: envelope(res) }
   }
 
-  /** POST to an auth mount's login endpoint. Retried on transient failures (the caller rebuilds the body each time). */
+  /** POST to an auth mount's login endpoint. Sent once by default: login() retries the whole exchange, with a fresh body (JWT) each time. */
   async login(apiPath: string, body: unknown, retry = false): Promise<AuthInfo> {
     const res = await this.http.request({ method: 'POST', url: this.url(apiPath), headers: this.headers(null), body, retry, what: `login at "${apiPath}"` })
     return parseAuth(res.body, apiPath)
@@ -149,8 +155,4 @@ function parseAuth(body: unknown, apiPath: string): AuthInfo {
     ...(typeof auth.token_type === 'string' ? { tokenType: auth.token_type } : {}),
   }
   return info
-}
-
-export function isVaultStatus(err: unknown, ...statuses: number[]): err is VaultResponseError {
-  return err instanceof VaultResponseError && statuses.includes(err.status)
 }

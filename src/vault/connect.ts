@@ -1,11 +1,29 @@
 import { HttpClient } from '../http/client.js'
-import { inputName } from '../core/input-names.js'
-import type { Logger } from '../core/log.js'
-import type { RetryPolicy } from '../core/retry.js'
-import type { Config } from '../config/types.js'
+import type { Logger } from '../lib/log.js'
+import type { RetryPolicy } from '../lib/retry.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
 import { VaultClient } from './client.js'
 
-export type ConnectionConfig = Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'concurrency'> & { namespace?: string }
+export interface TlsConfig {
+  /** PEM text (already decoded from base64 / read from a file). */
+  readonly ca?: string
+  readonly cert?: string
+  readonly key?: string
+  readonly skipVerify: boolean
+}
+
+/** What talking to Vault needs (the core's Config has all of it). */
+export interface ConnectionConfig {
+  readonly url: string
+  readonly namespace?: string
+  readonly extraHeaders: Readonly<Record<string, string>>
+  readonly tls: TlsConfig
+  readonly retries: number
+  readonly requestTimeoutMs: number
+  readonly concurrency: number
+  /** How messages name an input; the action's input names when not given. */
+  readonly inputName?: InputNamer
+}
 
 export interface Connection {
   readonly http: HttpClient
@@ -17,22 +35,23 @@ export function retryPolicy(retries: number, overrides: Partial<RetryPolicy> = {
 }
 
 /** The HTTP client and Vault client for one run; `deadline` is absolute (ms since epoch). */
-export function connect(c: ConnectionConfig, log: Logger, deadline: number, retry: Partial<RetryPolicy> = {}): Connection {
+export function connect(config: ConnectionConfig, log: Logger, deadline: number, retry: Partial<RetryPolicy> = {}): Connection {
   const http = new HttpClient({
     tls: {
-      rejectUnauthorized: !c.tls.skipVerify,
-      ...(c.tls.ca !== undefined ? { ca: c.tls.ca } : {}),
-      ...(c.tls.cert !== undefined ? { cert: c.tls.cert } : {}),
-      ...(c.tls.key !== undefined ? { key: c.tls.key } : {}),
+      rejectUnauthorized: !config.tls.skipVerify,
+      ...(config.tls.ca !== undefined ? { ca: config.tls.ca } : {}),
+      ...(config.tls.cert !== undefined ? { cert: config.tls.cert } : {}),
+      ...(config.tls.key !== undefined ? { key: config.tls.key } : {}),
     },
-    headers: c.extraHeaders,
-    requestTimeoutMs: c.requestTimeoutMs,
+    headers: config.extraHeaders,
+    requestTimeoutMs: config.requestTimeoutMs,
     deadline,
-    retry: retryPolicy(c.retries, retry),
-    maxSockets: c.concurrency,
+    retry: retryPolicy(config.retries, retry),
+    maxSockets: config.concurrency,
     log,
+    ...(config.inputName ? { inputName: config.inputName } : {}),
   })
-  return { http, vault: new VaultClient(http, c.url, c.namespace) }
+  return { http, vault: new VaultClient(http, config.url, config.namespace) }
 }
 
 /**
@@ -40,16 +59,16 @@ export function connect(c: ConnectionConfig, log: Logger, deadline: number, retr
  * than for Vault (at least 5 retries from 1 s): GitHub's ID-token endpoint has bursts of 5xx lasting seconds, which
  * @actions/core's own getIDToken (vault-action's) rides out with ~10 s of backoff.
  */
-export function platformHttp(c: Pick<Config, 'retries' | 'requestTimeoutMs'>, log: Logger, deadline: number): HttpClient {
-  const retry = retryPolicy(Math.max(c.retries, 5), { baseDelayMs: 1000 })
-  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: c.requestTimeoutMs, deadline, retry, maxSockets: 4, log })
+export function platformHttp(config: Pick<ConnectionConfig, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
+  const retry = retryPolicy(Math.max(config.retries, 5), { baseDelayMs: 1000 })
+  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: config.requestTimeoutMs, deadline, retry, maxSockets: 4, log, ...(config.inputName ? { inputName: config.inputName } : {}) })
 }
 
 /**
  * `http://` to anything but this machine sends the token (and the secrets coming back) in clear text: said once per
  * run, as a warning (an annotation on GitHub, a stderr line in the CLI). Loopback is a local dev server or agent.
  */
-export function warnIfCleartext(url: string, log: Logger): void {
+export function warnIfCleartext(url: string, log: Logger, inputName: InputNamer = actionInputName): void {
   let parsed: URL
   try {
     parsed = new URL(url)

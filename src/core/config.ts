@@ -1,16 +1,12 @@
 /** The typed configuration every entry point (action, CLI) builds once, before any work starts. */
-import type { SecretEntry } from '../core/spec.js'
-import type { PkiRequest } from '../core/pki.js'
+import type { SecretEntry } from './spec.js'
+import type { PkiRequest } from './pki.js'
+import type { InputNamer } from '../lib/input-names.js'
+import type { TlsConfig } from '../vault/connect.js'
 
 export type EncodingType = 'base64' | 'hex' | 'utf8'
 
-export interface TlsConfig {
-  /** PEM text (already decoded from base64 / read from a file). */
-  readonly ca?: string
-  readonly cert?: string
-  readonly key?: string
-  readonly skipVerify: boolean
-}
+export type { TlsConfig }
 
 export interface AuthConfig {
   /** token, approle, github, jwt, kubernetes, ldap, userpass, cert, or a custom method with authPayload. */
@@ -57,4 +53,6 @@ export interface Config {
   readonly timeoutMs: number
   readonly revokeToken: boolean
   readonly check: boolean
+  /** How messages name an input: the action's input names, or the CLI's flags. */
+  readonly inputName: InputNamer
 }

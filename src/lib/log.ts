@@ -6,11 +6,3 @@ export interface Logger {
   error(message: string): void
   isDebug(): boolean
 }
-
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warning: () => undefined,
-  error: () => undefined,
-  isDebug: () => false,
-}

@@ -3,25 +3,15 @@
  * and the token's non-secret claims (decoded locally; the token itself is never printed).
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { inputName } from '../core/input-names.js'
-import { untrusted } from '../core/untrusted.js'
+import { actionInputName, type InputNamer } from '../lib/input-names.js'
+import { untrusted } from '../lib/untrusted.js'
 
-/** Claims worth showing when a login fails (CI platforms' identity claims; never the signature). */
-const SHOWN_CLAIMS = [
-  'iss', 'aud', 'sub', 'exp', 'iat', 'nbf',
-  // GitHub
-  'repository', 'repository_owner', 'ref', 'ref_type', 'environment', 'job_workflow_ref', 'workflow_ref', 'event_name', 'actor', 'runner_environment',
-  // GitLab
-  'project_path', 'namespace_path', 'pipeline_source', 'ref_protected', 'environment_protected',
-  // CircleCI
-  'oidc.circleci.com/project-id', 'oidc.circleci.com/context-ids', 'oidc.circleci.com/vcs-ref', 'oidc.circleci.com/vcs-origin',
-  // Buildkite, Semaphore, Bitbucket, Azure DevOps
-  'organization_slug', 'pipeline_slug', 'build_branch', 'repo_slug', 'branch', 'repositoryUuid', 'branchName', 'deploymentEnvironmentUuid', 'prj_id', 'rpo_ref',
-]
+/** Claims every JWT has that are worth showing; each CI adds its identity claims (TokenSource.claims). */
+const STANDARD_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf']
 
 interface Hint {
   readonly match: RegExp
-  readonly hint: (ctx: JwtFailureContext, claims: Record<string, unknown>) => string
+  readonly hint: (ctx: JwtFailureContext, claims: Record<string, unknown>, inputName: InputNamer) => string
 }
 
 export interface JwtFailureContext {
@@ -29,6 +19,10 @@ export interface JwtFailureContext {
   readonly status: number
   readonly role: string | undefined
   readonly mount: string
+  /** How messages name an input (the action's names by default). */
+  readonly inputName?: InputNamer
+  /** The token's identity claims worth showing, beyond the standard ones. */
+  readonly shownClaims?: readonly string[]
 }
 
 const HINTS: readonly Hint[] = [
@@ -38,7 +32,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /invalid audience \(aud\) claim|audience claim does not match/,
-    hint: (_c, claims) => `the token's aud ${fmt(claims.aud)} is not in the role's bound_audiences. Set "${inputName('jwtGithubAudience')}" to one of the role's bound_audiences, or add ${fmt(firstAud(claims.aud))} to them.`,
+    hint: (_c, claims, inputName) => `the token's aud ${fmt(claims.aud)} is not in the role's bound_audiences. Set "${inputName('jwtGithubAudience')}" to one of the role's bound_audiences, or add ${fmt(firstAud(claims.aud))} to them.`,
   },
   {
     match: /claim "([^"]+)" is missing/,
@@ -58,7 +52,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     match: /token is expired|exp\) claim/,
-    hint: (_c, claims) => `the token expired${typeof claims.exp === 'number' && isoTime(claims.exp) ? ` at ${isoTime(claims.exp)}` : ''}; check the runner's clock, and for a self-signed JWT raise "${inputName('jwtTtl')}".`,
+    hint: (_c, claims, inputName) => `the token expired${typeof claims.exp === 'number' && isoTime(claims.exp) ? ` at ${isoTime(claims.exp)}` : ''}; check the runner's clock, and for a self-signed JWT raise "${inputName('jwtTtl')}".`,
   },
   {
     match: /not yet valid|issued in the future/,
@@ -69,19 +63,19 @@ const HINTS: readonly Hint[] = [
   {
     // bounded gap: `role .* not found` backtracks over the rest of the text at every "role ", quadratic in its length
     match: /role "[^"]*" could not be found|role [^;]{0,200} not found/,
-    hint: (c) => `there is no role "${c.role ?? ''}" on auth/${c.mount}: check "${inputName('role')}", "${inputName('path')}" and "${inputName('namespace')}".`,
+    hint: (c, _claims, inputName) => `there is no role "${c.role ?? ''}" on auth/${c.mount}: check "${inputName('role')}", "${inputName('path')}" and "${inputName('namespace')}".`,
   },
-  { match: /missing role/, hint: (c) => `set "${inputName('role')}", or give the JWT mount auth/${c.mount} a default_role.` },
+  { match: /missing role/, hint: (c, _claims, inputName) => `set "${inputName('role')}", or give the JWT mount auth/${c.mount} a default_role.` },
   { match: /role with oidc role_type is not allowed/, hint: () => 'the role was created with the default role_type=oidc; recreate it with role_type=jwt.' },
   { match: /missing token/, hint: () => 'the JWT was empty: on GitHub add "permissions: id-token: write" to the job.' },
-  { match: /could not load configuration/, hint: (c) => `auth/${c.mount} has no config: write auth/${c.mount}/config (jwks_url or jwt_validation_pubkeys, bound_issuer), or check "${inputName('path')}".` },
+  { match: /could not load configuration/, hint: (c, _claims, inputName) => `auth/${c.mount} has no config: write auth/${c.mount}/config (jwks_url or jwt_validation_pubkeys, bound_issuer), or check "${inputName('path')}".` },
   {
     match: /no known key successfully validated|failed to verify id token signature|error verifying token signature/,
     hint: (_c, claims) => `the mount trusts another issuer's keys than the one that signed this token (iss ${fmt(claims.iss)}); point jwks_url / oidc_discovery_url at that issuer.`,
   },
   { match: /unexpected algorithm/, hint: () => "the token's alg is not in the mount's jwt_supported_algs; add it." },
   { match: /error configuring token validator|keyset configuration error/, hint: () => 'Vault could not fetch the issuer keys (JWKS): let the Vault server reach the issuer, or set jwks_ca_pem.' },
-  { match: /no handler for route|route entry not found/, hint: (c) => `nothing is mounted at auth/${c.mount}: set "${inputName('path')}" to the JWT auth mount's path (and "${inputName('namespace')}" if it lives in one).` },
+  { match: /no handler for route|route entry not found/, hint: (c, _claims, inputName) => `nothing is mounted at auth/${c.mount}: set "${inputName('path')}" to the JWT auth mount's path (and "${inputName('namespace')}" if it lives in one).` },
   { match: /permission denied/, hint: () => "Vault denied the login: the runner's address may be outside the role's token_bound_cidrs." },
 ]
 
@@ -102,9 +96,9 @@ export function explainJwtFailure(given: JwtFailureContext, jwt: string | undefi
   try {
     const claims = safeClaims(jwt)
     const rule = HINTS.find((h) => h.match.test(vaultMessage))
-    if (rule) lines.push(`Hint: ${rule.hint(ctx, claims)}`)
+    if (rule) lines.push(`Hint: ${rule.hint(ctx, claims, ctx.inputName ?? actionInputName)}`)
     const named = [...vaultMessage.matchAll(/claim "([^"]+)"/g)].map((m) => m[1] as string)
-    const shown = describeClaims(claims, jwt, named)
+    const shown = describeClaims(claims, jwt, [...(ctx.shownClaims ?? []), ...named])
     if (shown) lines.push(`The token presented (claims decoded locally; the token is not shown):\n${shown}`)
   } catch {
     // diagnostics are best effort: Vault's own message above is the error
@@ -112,7 +106,7 @@ export function explainJwtFailure(given: JwtFailureContext, jwt: string | undefi
   return lines.join('\n')
 }
 
-/** Non-secret claims of a JWT, one per line, neutralised (they are the identity provider's text); '' when it cannot be decoded. */
+/** Non-secret claims of a JWT, one per line (the standard ones, then `alsoShow`), neutralised (they are the identity provider's text); '' when it cannot be decoded. */
 export function describeClaims(claims: Record<string, unknown>, jwt?: string, alsoShow: readonly string[] = []): string {
   if (Object.keys(claims).length === 0) return ''
   const now = Math.floor(Date.now() / 1000)
@@ -124,7 +118,7 @@ export function describeClaims(claims: Record<string, unknown>, jwt?: string, al
     alg = ''
   }
   if (alg) rows.push(`  alg: ${untrusted(alg)}`)
-  for (const name of new Set([...SHOWN_CLAIMS, ...alsoShow])) {
+  for (const name of new Set([...STANDARD_CLAIMS, ...alsoShow])) {
     // own claims only: "__proto__" or "constructor" must not find Object.prototype's
     if (!Object.hasOwn(claims, name)) continue
     const v = claims[name]
@@ -157,10 +151,10 @@ function firstAud(aud: unknown): unknown {
 }
 
 /** A claim value for a message: strings quoted, anything else as JSON; neutralised, and cut to a readable length. */
-function fmt(v: unknown): string {
+function fmt(value: unknown): string {
   let text: string
   try {
-    text = typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v))
+    text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value))
   } catch {
     text = '(not printable)'
   }

@@ -1,7 +1,7 @@
 import { DeadlineError, NetworkError, VaultResponseError } from './errors.js'
 
 /** Statuses Vault or a proxy in front of it answer when trying again can help. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([412, 429, 500, 502, 503, 504])
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([412, 429, 500, 502, 503, 504])
 
 export interface RetryPolicy {
   /** Total attempts, including the first (retries + 1). */
@@ -16,7 +16,7 @@ export interface RetryPolicy {
   readonly now?: () => number
 }
 
-export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 export function isRetryable(err: unknown): boolean {
   if (err instanceof DeadlineError) return false
