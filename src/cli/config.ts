@@ -4,9 +4,9 @@
  * set-but-empty BAO_* still wins). Secret values never need to be on the command line.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { withValue } from '../config/connection.js'
+import { checkClientCertificate, withValue } from '../config/connection.js'
 import { optional, parseBool, parseDurationMs, parseEncoding, parseHeaders, parseIntInRange, parseJsonObject, parsePem, parseServerUrl, parseUrl } from '../config/parse.js'
-import { authPath, checkClientCertificate, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from '../config/rules.js'
+import { authPath, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from '../config/rules.js'
 import type { AuthConfig, Config, TlsConfig } from '../core/config.js'
 import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'

@@ -4,7 +4,7 @@
  */
 import { actionInputName } from '../lib/input-names.js'
 import type { Config, TlsConfig } from '../core/config.js'
-import { checkClientCertificate } from './rules.js'
+import { InputError } from '../lib/errors.js'
 import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, parsePem, parseServerUrl } from './parse.js'
 
 export type InputReader = (name: string) => string
@@ -29,6 +29,11 @@ export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHea
     timeoutMs: parseDurationMs(get('timeout'), 'timeout', 300_000),
     inputName: actionInputName,
   }
+}
+
+/** A client certificate needs its key and the other way round (names: the action's inputs, or the CLI's flags). */
+export function checkClientCertificate(tls: TlsConfig, names: { readonly cert: string; readonly key: string }): void {
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(tls.cert ? names.key : names.cert, 'is required together with the other half of the client certificate pair')
 }
 
 /** `{ [key]: value }` when value is defined, else `{}` (for exactOptionalPropertyTypes). */

@@ -3,16 +3,10 @@
  * inputs or flags; these take the parsed values and the names to print (the action's inputs, or the CLI's flags).
  */
 import { BUILTIN_METHODS } from '../core/login.js'
-import type { TlsConfig } from '../core/config.js'
 import { InputError } from '../lib/errors.js'
 import { trimBoth } from '../lib/trim.js'
 
 export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token'
-
-/** A client certificate needs its key and the other way round. */
-export function checkClientCertificate(tls: TlsConfig, names: { readonly cert: string; readonly key: string }): void {
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(tls.cert ? names.key : names.cert, 'is required together with the other half of the client certificate pair')
-}
 
 /** vault-action reads secrets or issues certificates, not both in one step. */
 export function checkSecretsOrPki(secretsText: string, pkiText: string, names: { readonly secrets: string; readonly pki: string }): void {
