@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { serverBinary } from '../../__fixtures__/vault-server.js'
+import { SERVER, serverBinary } from '../../__fixtures__/vault-server.js'
 
-describe('the demo', () => {
+describe(`${SERVER}: the demo`, () => {
   it('runs the job and the post step, prints masked values only, and exits 0', async () => {
     const demo = spawn(process.execPath, [resolve('scripts', 'demo.mjs')], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BAO_BIN: serverBinary(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
