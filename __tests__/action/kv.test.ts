@@ -77,6 +77,17 @@ describe('KV path resolution against the fake', () => {
     expect(lookups()).toHaveLength(1)
   })
 
+  it('a mount in a child namespace comes back with its path from the root: data/ still goes right after the mount as written', async () => {
+    // what OpenBao answers inside namespace "team-a" for "ci/secret/app" when secret/ is mounted in team-a/ci
+    t.fake.on(/^GET \/v1\/sys\/internal\/ui\/mounts\/ci\/secret\//, () => ({ status: 200, body: { data: { path: 'team-a/ci/secret/', type: 'kv', options: { version: '2' } } } }))
+    const { vault, platform } = t.connect({ namespace: 'team-a' })
+    const resolved = await resolvePaths(['ci/secret/app', 'ci/secret/other?version=2'], vault, platform.log)
+    expect(resolved.get('ci/secret/app')?.api).toBe('ci/secret/data/app')
+    expect(resolved.get('ci/secret/other?version=2')?.api).toBe('ci/secret/data/other?version=2')
+    expect(resolved.get('ci/secret/app')?.mount?.path).toBe('ci/secret/')
+    expect(lookups()).toEqual(['ci/secret/app'])
+  })
+
   it('sends the lookup with the token and namespace', async () => {
     t.fake.kv2('secret', 'app', {})
     const { vault, platform } = t.connect({ namespace: 'team-a' })

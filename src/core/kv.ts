@@ -43,7 +43,8 @@ export async function resolvePaths(paths: readonly string[], vault: Pick<VaultCl
 
 async function lookup(vault: Pick<VaultClient, 'mountInfo'>, path: string, log: Logger): Promise<MountInfo | undefined> {
   try {
-    const info = await vault.mountInfo(path)
+    const found = await vault.mountInfo(path)
+    const info = found && { ...found, path: mountAsWritten(path, found.path) }
     if (!info) log.debug(`mount lookup for "${path}" was not allowed or not supported; reading the path as written`)
     else log.debug(`"${path}" is on mount "${info.path}" (${info.type}${info.kvVersion ? ` v${info.kvVersion}` : ''})`)
     return info
@@ -51,6 +52,20 @@ async function lookup(vault: Pick<VaultClient, 'mountInfo'>, path: string, log: 
     log.debug(`mount lookup for "${path}" failed (${(err as Error).message}); reading the path as written`)
     return undefined
   }
+}
+
+/**
+ * The mount as `path` spells it. A mount in a namespace below the request's comes back with that namespace's path
+ * from the root (OpenBao: "team-a/ci/secret/" for "ci/secret/app" read with namespace "team-a"), so the mount is
+ * the longest tail of whole segments of `mountPath` that `path` starts with.
+ */
+export function mountAsWritten(path: string, mountPath: string): string {
+  const segments = mountPath.split('/').filter(Boolean)
+  for (let i = 0; i < segments.length; i++) {
+    const tail = `${segments.slice(i).join('/')}/`
+    if (`${path}/`.startsWith(tail)) return tail
+  }
+  return mountPath
 }
 
 export function apiPath(written: string, mount: MountInfo | undefined): string {

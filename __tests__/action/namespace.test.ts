@@ -1,13 +1,14 @@
 /**
- * Namespaces are a Vault Enterprise (and OpenBao) feature: the Vault OSS dev server the real-server tier runs on
- * has none (it answers "enterprise-only feature" to sys/namespaces and ignores X-Vault-Namespace). So this runs
- * the built action against the loopback fake, which serves a secret only inside the child namespace "team-a/ci".
+ * What a real server cannot show about namespaces: the header itself. The built action (main, then post) against
+ * the loopback fake, which answers only requests that carry X-Vault-Namespace: team-a/ci, and records every request.
+ * What namespaces do is tested against real OpenBao in __tests__/integration/namespace.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFakeVault, type FakeRequest, type FakeVault } from '../../__fixtures__/fake-vault.js'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
+import { expectSuccess } from '../../__fixtures__/expect.js'
+import { runBundle } from '../../__fixtures__/runner.js'
 import { startTogether } from '../../__fixtures__/together.js'
-import { mainThenPost } from './helpers.js'
 
 const NS = 'team-a/ci'
 let fake: FakeVault
@@ -26,11 +27,13 @@ afterAll(async () => {
   await Promise.all([fake?.close(), issuer?.close()])
 })
 
-describe('namespace (against the fake: Vault OSS has no namespaces)', () => {
+describe('namespace: the X-Vault-Namespace header (loopback fake)', () => {
   it('sends X-Vault-Namespace on every request, login and post revocation included, and reads the child namespace\'s secret', async () => {
     const inputs = { url: fake.url, namespace: NS, method: 'jwt', role: 'ci', secrets: 'secret/app/db password | DB_PASSWORD' }
-    const { main } = await mainThenPost({ inputs, env: issuer.githubEnv() })
+    const main = await runBundle('main', { inputs, env: issuer.githubEnv() })
+    expectSuccess(main)
     expect(main.env).toEqual({ DB_PASSWORD: 'ns-pass' })
+    expectSuccess(await runBundle('post', { inputs: { url: fake.url, namespace: NS }, state: main.state }))
     const paths = fake.requests.map((r) => `${r.method} ${r.path}`)
     expect(paths).toEqual(expect.arrayContaining(['POST /v1/auth/jwt/login', 'GET /v1/secret/data/app/db', 'POST /v1/auth/token/revoke-self']))
     expect(fake.requests.filter((r) => r.headers['x-vault-namespace'] !== NS).map((r) => `${r.method} ${r.path}`)).toEqual([])
