@@ -14,9 +14,9 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startOidcIssuer } from './lib/oidc-issuer.mjs'
-import { applyMasks, DIST, runBundle } from './lib/runner.mjs'
-import { startVaultServer } from './lib/vault-dev-server.mjs'
+import { importFixture } from './lib/fixtures.mjs'
+
+const [{ startOidcIssuer }, { applyMasks, DIST, runBundle }, { startVaultServer }] = await Promise.all(['oidc-issuer', 'runner', 'vault-server'].map(importFixture))
 
 const showDebug = process.argv.includes('--debug')
 const serverKind = process.argv.includes('--vault') ? 'vault' : (process.env.DEMO_SERVER || 'openbao')
