@@ -22,7 +22,7 @@ const serverProject = (kind, color) => ({
   displayName: { name: kind, color },
   testMatch: REAL_SERVER_TESTS,
   globals: { VAULT_TEST_SERVER: kind },
-  globalSetup: `<rootDir>/__fixtures__/global-setup-${kind}.ts`,
+  globalSetup: `<rootDir>/__fixtures__/global-setup-${kind}.mjs`,
   setupFilesAfterEnv: ['<rootDir>/__fixtures__/server-project.ts'],
 })
 
@@ -32,7 +32,7 @@ const projects = [
     displayName: { name: 'fast', color: 'green' },
     testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/__tests__/integration/', 'real-server[^/]*\\.test\\.ts$'],
-    globalSetup: '<rootDir>/__fixtures__/global-setup.ts',
+    globalSetup: '<rootDir>/__fixtures__/global-setup.mjs',
   },
   serverProject('openbao', 'cyan'),
   serverProject('vault', 'yellow'),

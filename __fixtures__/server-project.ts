@@ -9,7 +9,7 @@ const kind = (globalThis as { VAULT_TEST_SERVER?: unknown }).VAULT_TEST_SERVER
 if (kind !== 'openbao' && kind !== 'vault') throw new Error(`jest.config.js: a real-server project needs globals.VAULT_TEST_SERVER = "openbao" or "vault", not ${JSON.stringify(kind)}`)
 const variable = `VAULT_TEST_${kind.toUpperCase()}_BIN`
 const bin = process.env[variable]
-if (!bin) throw new Error(`${variable} is not set: the ${kind} project's global setup (__fixtures__/global-setup-${kind}.ts) did not run`)
+if (!bin) throw new Error(`${variable} is not set: the ${kind} project's global setup (__fixtures__/global-setup-${kind}.mjs) did not run`)
 process.env.VAULT_TEST_SERVER = kind
 process.env.VAULT_TEST_SERVER_BIN = bin
 

@@ -29,7 +29,7 @@ export interface FetchedValue extends SelectedValue {
 /** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
 type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
-export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, o: FetchOptions): Promise<FetchedValue[]> {
+export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo' | 'namespace'>, o: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
   const resolved = await resolvePaths(entries.map((e) => e.path), vault, o.log)
   const apiPaths = [...new Set([...resolved.values()].map((r) => r.api))]

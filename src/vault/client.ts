@@ -86,9 +86,12 @@ export class VaultClient {
     await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})` })
   }
 
-  /** Engine type and KV version of the mount holding `path`; undefined when the server won't say. */
-  async mountInfo(path: string): Promise<MountInfo | undefined> {
-    const res = await this.http.request({ method: 'GET', url: this.url(`sys/internal/ui/mounts/${path}`), headers: this.headers(), acceptStatuses: [403, 404], what: `mount lookup for "${path}"` })
+  /**
+   * Engine type and KV version of the mount holding `path`; undefined when the server won't say. `childNamespace`
+   * ("ci/") asks that child namespace of the client's one (`ci/sys/internal/ui/mounts/<path>`).
+   */
+  async mountInfo(path: string, childNamespace = ''): Promise<MountInfo | undefined> {
+    const res = await this.http.request({ method: 'GET', url: this.url(`${childNamespace}sys/internal/ui/mounts/${path}`), headers: this.headers(), acceptStatuses: [403, 404], what: `mount lookup for "${childNamespace}${path}"` })
     if (res.status !== 200) return undefined
     const data = (envelope(res)?.data ?? {}) as { path?: unknown; type?: unknown; options?: { version?: unknown } | null }
     if (typeof data.path !== 'string') return undefined

@@ -6,27 +6,25 @@
  * - the real-server projects (openbao, vault): find or build the server with scripts/vault-server.sh and hand its
  *   path to the test workers as VAULT_TEST_OPENBAO_BIN / VAULT_TEST_VAULT_BIN. A failure here fails the run: the
  *   real-server tier never skips.
+ * Plain ESM (.mjs): Jest loads global setups with Node's own loader, where a TypeScript file could not import another.
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-export type ServerKind = 'openbao' | 'vault'
-/** The part of Jest's project config a setup needs (its second argument). */
-export interface ProjectRoot {
-  readonly rootDir: string
-}
 
 const BUNDLES = ['main.cjs', 'post.cjs', 'cli.cjs']
 
-function newestMtime(path: string): number {
+/** @param {string} path @returns {number} */
+function newestMtime(path) {
   const st = statSync(path)
   if (!st.isDirectory()) return st.mtimeMs
   return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))))
 }
 
 /** Builds dist/ (npm run build) when a bundle is missing or older than src/, the build script or the lockfile. */
-export function ensureDist(root: string): void {
+/** @param {string} root the project's rootDir */
+export function ensureDist(root) {
   const inputs = Math.max(...['src', 'scripts/build.mjs', 'package-lock.json'].map((p) => newestMtime(join(root, p))))
   let oldest = Infinity
   try {
@@ -40,10 +38,12 @@ export function ensureDist(root: string): void {
 }
 
 /** The env variable that carries the server binary of `kind` to the test workers. */
-export const binVariable = (kind: ServerKind): string => `VAULT_TEST_${kind.toUpperCase()}_BIN`
+/** @param {'openbao' | 'vault'} kind */
+export const binVariable = (kind) => `VAULT_TEST_${kind.toUpperCase()}_BIN`
 
 /** Finds or builds the server (scripts/vault-server.sh: BAO_BIN / VAULT_BIN, the cache, or a build) and checks it is that server. */
-export function setUpServer(kind: ServerKind, root: string): void {
+/** @param {'openbao' | 'vault'} kind @param {string} root the project's rootDir */
+export function setUpServer(kind, root) {
   ensureDist(root)
   const variable = binVariable(kind)
   // VAULT_TEST_SERVER_BIN is the older name of the Vault one (scripts/bench.mjs reads it too)
@@ -56,6 +56,7 @@ export function setUpServer(kind: ServerKind, root: string): void {
 }
 
 /** The fast project: no server, only a fresh dist/. */
-export default function globalSetup(_global: unknown, project: ProjectRoot): void {
+/** @param {unknown} _global @param {{ rootDir: string }} project */
+export default function globalSetup(_global, project) {
   ensureDist(project.rootDir)
 }
