@@ -1,7 +1,7 @@
 /**
  * setupFilesAfterEnv of the real-server Jest projects (openbao, vault): every integration test file runs once per
  * server. This points startVaultServer() at the project's server (VAULT_TEST_SERVER_BIN, from the global setup)
- * and refuses a test whose name does not say which server it ran on (see SERVER in __fixtures__/vault-server.ts).
+ * and refuses a test whose name does not start with the server ("openbao: ", "vault: ") (see SERVER in __fixtures__/vault-server.ts).
  */
 import { beforeEach, expect } from '@jest/globals'
 
@@ -15,5 +15,5 @@ process.env.VAULT_TEST_SERVER_BIN = bin
 
 beforeEach(() => {
   const name = expect.getState().currentTestName ?? ''
-  if (!name.includes(kind)) throw new Error(`the test "${name}" runs on ${kind} but does not say so: put it in a describe named with SERVER (__fixtures__/vault-server.ts), e.g. describe(\`\${SERVER}: ...\`)`)
+  if (!name.startsWith(`${kind}: `)) throw new Error(`the test "${name}" runs on ${kind} but does not say so: put it in a top-level describe named with SERVER (__fixtures__/vault-server.ts), e.g. describe(\`\${SERVER}: ...\`)`)
 })
