@@ -12,7 +12,6 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-
 const BUNDLES = ['main.cjs', 'post.cjs', 'cli.cjs']
 
 /** @param {string} path @returns {number} */
@@ -22,8 +21,10 @@ function newestMtime(path) {
   return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))))
 }
 
-/** Builds dist/ (npm run build) when a bundle is missing or older than src/, the build script or the lockfile. */
-/** @param {string} root the project's rootDir */
+/**
+ * Builds dist/ (npm run build) when a bundle is missing or older than src/, the build script or the lockfile.
+ * @param {string} root the project's rootDir
+ */
 export function ensureDist(root) {
   const inputs = Math.max(...['src', 'scripts/build.mjs', 'package-lock.json'].map((p) => newestMtime(join(root, p))))
   let oldest = Infinity
@@ -37,12 +38,14 @@ export function ensureDist(root) {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
 }
 
-/** The env variable that carries the server binary of `kind` to the test workers. */
-/** @param {'openbao' | 'vault'} kind */
+/** The env variable that carries the server binary of `kind` to the test workers. @param {'openbao' | 'vault'} kind */
 export const binVariable = (kind) => `VAULT_TEST_${kind.toUpperCase()}_BIN`
 
-/** Finds or builds the server (scripts/vault-server.sh: BAO_BIN / VAULT_BIN, the cache, or a build) and checks it is that server. */
-/** @param {'openbao' | 'vault'} kind @param {string} root the project's rootDir */
+/**
+ * Finds or builds the server (scripts/vault-server.sh: BAO_BIN / VAULT_BIN, the cache, or a build) and checks it
+ * is that server.
+ * @param {'openbao' | 'vault'} kind @param {string} root the project's rootDir
+ */
 export function setUpServer(kind, root) {
   ensureDist(root)
   const variable = binVariable(kind)
@@ -55,8 +58,7 @@ export function setUpServer(kind, root) {
   process.env[variable] = bin
 }
 
-/** The fast project: no server, only a fresh dist/. */
-/** @param {unknown} _global @param {{ rootDir: string }} project */
+/** The fast project: no server, only a fresh dist/. @param {unknown} _global @param {{ rootDir: string }} project */
 export default function globalSetup(_global, project) {
   ensureDist(project.rootDir)
 }
