@@ -60,7 +60,8 @@ if (SERVER === 'vault') {
       // a login at the root whose policy reaches into the children by path prefix
       await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
       await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
-      await vault.api('PUT', 'sys/policies/acl/children', { policy: ['team-a/secret/data/app/*', 'team-b/secret/data/app/*', 'team-a/ci/secret/data/app/*'].map((p) => `path "${p}" { capabilities = ["read"] }`).join('\n') })
+      const childRules = { 'team-a/secret/data/app/*': ['read'], 'team-b/secret/data/app/*': ['read'], 'team-a/ci/secret/data/app/*': ['read'], 'team-a/pki/issue/web': ['update'], 'team-a/sys/leases/revoke': ['update'] }
+      await vault.api('PUT', 'sys/policies/acl/children', { policy: Object.entries(childRules).map(([p, caps]) => `path "${p}" { capabilities = ${JSON.stringify(caps)} }`).join('\n') })
       await jwtRole(vault, 'root-reader', { bound_audiences: [AUDIENCE], bound_claims: REPO, token_policies: ['children'] })
 
       // a login inside team-a, with a PKI engine that issues leased certificates there
@@ -98,19 +99,33 @@ if (SERVER === 'vault') {
       expectFailure(r, 'role "team-reader" could not be found', '"namespace"')
     })
 
+    const revokedSerials = async (): Promise<string[]> => (await vault.api<{ data?: { keys?: string[] } }>('LIST', 'pki/certs/revoked', undefined, { namespace: 'team-a', allow: [404] })).body?.data?.keys ?? []
+    const serialOf = (pem: string | undefined): string => new X509Certificate(pem ?? '').serialNumber.toLowerCase().replace(/(..)(?!$)/g, '$1:')
+
+    it('a lease taken from the root by path prefix is revoked in its namespace by the post step (revoke-self would leave it)', async () => {
+      const pki = 'team-a/pki/issue/web {"common_name":"root.example.test","ttl":"10m"}'
+      const main = await runBundle('main', { inputs: jwtLogin('root-reader', { pki }), env: issuer.githubEnv() })
+      expectSuccess(main)
+      const serial = serialOf(main.outputs.web_cert)
+      expect(await revokedSerials()).not.toContain(serial)
+      const post = await runBundle('post', { inputs: { url: vault.addr }, state: main.state })
+      expectSuccess(post)
+      expect(post.log).toContain('revoked the Vault token; revoked 1/1 lease(s) explicitly')
+      expect(await revokedSerials()).toContain(serial)
+    })
+
     it('a leased certificate issued inside the namespace is revoked there by the post step', async () => {
       const pki = 'pki/issue/web {"common_name":"app.example.test","ttl":"10m"}'
       const main = await runBundle('main', { inputs: jwtLogin('team-reader', { namespace: 'team-a', pki }), env: issuer.githubEnv() })
       expectSuccess(main)
-      const serial = new X509Certificate(main.outputs.web_cert ?? '').serialNumber.toLowerCase().replace(/(..)(?!$)/g, '$1:')
+      const serial = serialOf(main.outputs.web_cert)
       const leases = JSON.parse(main.state.vaultLeases ?? '[]') as string[]
       expect(leases).toHaveLength(1)
-      const revoked = async () => (await vault.api<{ data?: { keys?: string[] } }>('LIST', 'pki/certs/revoked', undefined, { namespace: 'team-a', allow: [404] })).body?.data?.keys ?? []
-      expect(await revoked()).not.toContain(serial)
+      expect(await revokedSerials()).not.toContain(serial)
       const post = await runBundle('post', { inputs: { url: vault.addr, namespace: 'team-a' }, state: main.state })
       expectSuccess(post)
       expect(post.log).toContain('revoked the Vault token; revoked 1/1 lease(s) explicitly')
-      expect(await revoked()).toContain(serial)
+      expect(await revokedSerials()).toContain(serial)
     })
   })
 }

@@ -2,7 +2,7 @@
  * Reads every requested path once, in parallel (bounded), and selects the requested values.
  * Collects every failure, so one run reports all bad entries at once; returns nothing partial.
  */
-import type { VaultClient, VaultEnvelope } from '../vault/client.js'
+import { leaseRef, type VaultClient, type VaultEnvelope } from '../vault/client.js'
 import { VaultOidcError, VaultResponseError } from './errors.js'
 import { resolvePaths, type ResolvedPath } from './kv.js'
 import { mapLimit } from './limit.js'
@@ -80,7 +80,7 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, o: FetchOp
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0) o.onLease(body.lease_id)
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0) o.onLease(leaseRef(api, body.lease_id))
   if (res.status === 404) {
     const deleted = deletedVersion(body)
     return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }

@@ -6,7 +6,7 @@ import type { Config } from '../config/types.js'
 import type { SecretSink } from '../platforms/types.js'
 import type { TokenSource } from '../token-sources/types.js'
 import { login } from '../vault/auth.js'
-import type { VaultClient } from '../vault/client.js'
+import { leaseRef, type VaultClient } from '../vault/client.js'
 import { VaultOidcError } from './errors.js'
 import { fetchSecrets } from './fetch.js'
 import type { Logger } from './log.js'
@@ -75,7 +75,7 @@ export async function runMain(d: RunDeps): Promise<RunResult> {
     for (const v of values) exports.push({ outputName: v.outputName, envName: config.exportEnv ? v.envName : undefined, value: v.value, source: v.apiPath })
     for (const req of config.pki) {
       const body = await vault.write(req.path, req.parameters)
-      if (body?.lease_id) leases.push(body.lease_id)
+      if (body?.lease_id) leases.push(leaseRef(req.path, body.lease_id))
       const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
       log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${serial})` : ''}`)
       for (const r of pkiResults(req, body?.data)) {

@@ -32,6 +32,21 @@ export interface MountInfo {
   readonly kvVersion: 1 | 2 | undefined
 }
 
+const NAMESPACE_MARK = '::'
+
+/**
+ * The lease to save for revocation. A lease taken in a child namespace through a path prefix ("team-a/pki/issue/web"
+ * answers lease "pki/issue/web/…") must be revoked in that namespace: OpenBao's revoke-self of the token does not
+ * revoke it, and the token's own namespace may not revoke it by id. So the child namespace goes in front
+ * ("team-a/::pki/issue/web/…"), and revokeLease() sends the revocation there.
+ */
+export function leaseRef(readPath: string, leaseId: string): string {
+  const path = readPath.replace(/\?.*$/, '').replace(/\/+$/, '')
+  const leasePath = leaseId.slice(0, Math.max(0, leaseId.lastIndexOf('/')))
+  if (leasePath === '' || path === leasePath || !path.endsWith(`/${leasePath}`)) return leaseId
+  return `${path.slice(0, path.length - leasePath.length)}${NAMESPACE_MARK}${leaseId}`
+}
+
 export class VaultClient {
   private readonly base: string
   token: string | undefined
@@ -82,8 +97,11 @@ export class VaultClient {
     await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)' })
   }
 
-  async revokeLease(token: string, leaseId: string): Promise<void> {
-    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${leaseId.replace(/\/[^/]*$/, '/…')})` })
+  /** `lease` as leaseRef() wrote it: a lease taken in a child namespace is revoked there (`team-a/sys/leases/revoke`). */
+  async revokeLease(token: string, lease: string): Promise<void> {
+    const cut = lease.indexOf(NAMESPACE_MARK)
+    const [childNamespace, leaseId] = cut < 0 ? ['', lease] : [lease.slice(0, cut), lease.slice(cut + NAMESPACE_MARK.length)]
+    await this.http.request({ method: 'PUT', url: this.url(`${childNamespace}sys/leases/revoke`), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${childNamespace}${leaseId.replace(/\/[^/]*$/, '/…')})` })
   }
 
   /**
