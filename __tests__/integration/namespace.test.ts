@@ -42,6 +42,13 @@ if (SERVER === 'vault') {
       const r = await runBundle('main', { inputs: { url: vault.addr, token, secrets: 'team-a/secret/app/db password | A_PASS' } })
       expectFailure(r, '"team-a/secret/app/db"')
     })
+
+    it('ignores X-Vault-Namespace: with namespace "team-a" the step reads the root namespace\'s secret', async () => {
+      await vault.api('POST', 'secret/data/app/db', { data: { password: 'root-pass' } })
+      const r = await runBundle('main', { inputs: { url: vault.addr, token: vault.rootToken, namespace: 'team-a', secrets: 'secret/app/db password | A_PASS' } })
+      expectSuccess(r)
+      expect(r.env).toEqual({ A_PASS: 'root-pass' })
+    })
   })
 } else {
   describe(`${SERVER}: namespaces`, () => {
