@@ -24,10 +24,9 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { gzipSync } from 'node:zlib'
-import { startFaultProxy } from './lib/fault-proxy.mjs'
-import { startOidcIssuer } from './lib/oidc-issuer.mjs'
-import { DIST, runBundle } from './lib/runner.mjs'
-import { startVaultServer } from './lib/vault-dev-server.mjs'
+import { importFixture } from './lib/fixtures.mjs'
+
+const [{ startFaultProxy }, { startOidcIssuer }, { DIST, runBundle }, { startVaultServer }] = await Promise.all(['fault-proxy', 'oidc-issuer', 'runner', 'vault-server'].map(importFixture))
 
 const ROOT = resolve(DIST, '..')
 const args = process.argv.slice(2)

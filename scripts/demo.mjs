@@ -6,16 +6,24 @@
  * runner would (INPUT_* env, GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files, the ID-token request env), prints what
  * the workflow log would show (masked like the runner does), the exported names, the job summary, then runs
  * dist/post.cjs and shows that the token is revoked. Everything it starts is stopped, also on Ctrl-C.
+ *
+ * The server is OpenBao (the open-source one) unless `--vault` or DEMO_SERVER=vault asks for HashiCorp Vault.
+ * BAO_BIN / VAULT_BIN bring your own binary.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startOidcIssuer } from './lib/oidc-issuer.mjs'
-import { applyMasks, DIST, runBundle } from './lib/runner.mjs'
-import { startVaultServer } from './lib/vault-dev-server.mjs'
+import { importFixture } from './lib/fixtures.mjs'
+
+const [{ startOidcIssuer }, { applyMasks, DIST, runBundle }, { startVaultServer }] = await Promise.all(['oidc-issuer', 'runner', 'vault-server'].map(importFixture))
 
 const showDebug = process.argv.includes('--debug')
+const serverKind = process.argv.includes('--vault') ? 'vault' : (process.env.DEMO_SERVER || 'openbao')
+if (serverKind !== 'openbao' && serverKind !== 'vault') {
+  console.error(`DEMO_SERVER must be "openbao" or "vault", not ${JSON.stringify(serverKind)}`)
+  process.exit(2)
+}
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const color = process.stdout.isTTY && !process.env.NO_COLOR
 const paint = (code) => (s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
@@ -42,7 +50,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 async function findServer() {
   return new Promise((resolvePath, reject) => {
-    buildChild = spawn('bash', [join(root, 'scripts', 'vault-server.sh'), 'vault'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    buildChild = spawn('bash', [join(root, 'scripts', 'vault-server.sh'), serverKind], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     buildChild.stdout.on('data', (d) => (out += d))
     buildChild.once('error', reject)
@@ -84,8 +92,9 @@ async function main() {
   }
   say(`    using ${join('dist', 'main.cjs')} and ${join('dist', 'post.cjs')}`)
 
-  step(2, 'A Vault-API server (scripts/vault-server.sh: $BAO_BIN, bao/vault on PATH, the cache, or a build from Go modules)')
-  say(dim('    a first build downloads Go modules and compiles for 10-30 minutes; its progress follows'))
+  const [serverName, ownVar] = serverKind === 'openbao' ? ['OpenBao', 'BAO_BIN'] : ['HashiCorp Vault', 'VAULT_BIN']
+  step(2, `${serverName} (scripts/vault-server.sh ${serverKind}: $${ownVar}, the cache, or a build${serverKind === 'openbao' ? ' from the vendored source' : ' from Go modules'}; --vault / DEMO_SERVER=vault for the other)`)
+  say(dim('    a first build downloads Go modules and compiles for 10-30 minutes on 2 cores; its progress follows'))
   const binary = await findServer()
   const version = execFileSync(binary, ['version'], { encoding: 'utf8' }).trim()
   say(`    ${binary}\n    ${version}`)

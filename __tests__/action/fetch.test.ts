@@ -55,7 +55,8 @@ describe('reads', () => {
 
   it('runs the reads in parallel up to the bound', async () => {
     for (let i = 0; i < 10; i++) t.fake.kv2('secret', `s${i}`, { v: 'x' })
-    t.fake.delayMs = 20
+    // long enough that all ten are in flight together even on a loaded 2-core machine (20 ms was not: 9 of 10)
+    t.fake.delayMs = 300
     await fetch(Array.from({ length: 10 }, (_, i) => `secret/s${i} v | V${i}`).join('\n'), { concurrency: 32 })
     expect(t.fake.peakInFlight).toBe(10)
   })

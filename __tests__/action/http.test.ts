@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { rejectionOf } from '../../__fixtures__/expect.js'
 import { startFakeVault, type FakeReply, type FakeVault, type Route } from '../../__fixtures__/fake-vault.js'
 import { NetworkError, VaultResponseError } from '../../src/lib/errors.js'
 import { memoryPlatform } from '../../__fixtures__/memory-platform.js'
@@ -119,9 +120,8 @@ describe('redirects', () => {
     t.fake.on('GET /v1/kv/app', () => ({ status: 307, headers: { location: target } }))
     const { vault: tokenless, slept } = t.connect()
     const vault = tokenless.withToken('hvs.must-not-leave')
-    const err = await vault.read('kv/app').catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(NetworkError)
-    expect((err as Error).message).toContain(`redirected (307) to another host, ${new URL(other.url).host}; the request was not followed so that the Vault token is never sent to another host`)
+    const err = await rejectionOf(vault.read('kv/app'), NetworkError)
+    expect(err.message).toContain(`redirected (307) to another host, ${new URL(other.url).host}; the request was not followed so that the Vault token is never sent to another host`)
     expect(other.requests).toEqual([])
     expect(slept).toEqual([])
   })

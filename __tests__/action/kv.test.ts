@@ -77,6 +77,40 @@ describe('KV path resolution against the fake', () => {
     expect(lookups()).toHaveLength(1)
   })
 
+  it('a mount in a child namespace comes back with its path from the root: data/ still goes right after the mount as written', async () => {
+    // what OpenBao answers inside namespace "team-a" for "ci/secret/app" when secret/ is mounted in team-a/ci
+    t.fake.on(/^GET \/v1\/sys\/internal\/ui\/mounts\/ci\/secret\//, () => ({ status: 200, body: { data: { path: 'team-a/ci/secret/', type: 'kv', options: { version: '2' } } } }))
+    const { vault, platform } = t.connect({ namespace: 'team-a' })
+    const resolved = await resolvePaths(['ci/secret/app', 'ci/secret/other?version=2'], vault, platform.log)
+    expect(resolved.get('ci/secret/app')?.api).toBe('ci/secret/data/app')
+    expect(resolved.get('ci/secret/other?version=2')?.api).toBe('ci/secret/data/other?version=2')
+    expect(resolved.get('ci/secret/app')?.mount?.path).toBe('ci/secret/')
+    expect(lookups()).toEqual(['ci/secret/app'])
+  })
+
+  it('inside a namespace, a refused lookup into a child namespace asks that namespace itself (OpenBao refuses the first)', async () => {
+    t.fake.on('GET /v1/ci/sys/internal/ui/mounts/secret/app', () => ({ status: 200, body: { data: { path: 'secret/', type: 'kv', options: { version: '2' } } } }))
+    const { vault, platform } = t.connect({ namespace: 'team-a' })
+    const resolved = await resolvePaths(['ci/secret/app', 'ci/secret/more'], vault, platform.log)
+    expect(resolved.get('ci/secret/app')?.api).toBe('ci/secret/data/app')
+    expect(resolved.get('ci/secret/more')?.api).toBe('ci/secret/data/more')
+    expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/sys/internal/ui/mounts/ci/secret/app', '/v1/ci/sys/internal/ui/mounts/secret/app'])
+    expect(platform.lines('debug')).toContain('mount lookup for "ci/secret/app" was refused; asked namespace "ci/" instead')
+  })
+
+  it('tries each leading run of segments as the child namespace, and gives up after the last', async () => {
+    const { vault, platform } = t.connect({ namespace: 'team-a' })
+    const resolved = await resolvePaths(['x/y/secret/app'], vault, platform.log)
+    expect(resolved.get('x/y/secret/app')?.api).toBe('x/y/secret/app')
+    expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/sys/internal/ui/mounts/x/y/secret/app', '/v1/x/sys/internal/ui/mounts/y/secret/app', '/v1/x/y/sys/internal/ui/mounts/secret/app'])
+  })
+
+  it('without a namespace a refused lookup is not retried', async () => {
+    await resolve(['ci/secret/app'])
+    expect(lookups()).toEqual(['ci/secret/app'])
+    expect(t.fake.requests).toHaveLength(1)
+  })
+
   it('sends the lookup with the token and namespace', async () => {
     t.fake.kv2('secret', 'app', {})
     const { vault: tokenless, platform } = t.connect({ namespace: 'team-a' })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
-import type { MemoryPlatform } from '../../__fixtures__/memory-platform.js'
 import { runCli } from '../../src/cli/main.js'
+import { expectPlatformFailure } from '../../__fixtures__/expect.js'
 import { requestsTo, runMainStep, useFakeVault } from './helpers.js'
 
 const t = useFakeVault()
@@ -13,24 +13,11 @@ afterAll(async () => {
   await issuer.close()
 })
 
-const PREFIX = 'vault-oidc-action: '
-
-/** The step failed once, with the one prefix, and errorMessage holds the same message without it. */
-function expectFailure(p: MemoryPlatform): string {
-  expect(p.failed).toBeDefined()
-  const failed = p.failed ?? ''
-  expect(failed.startsWith(PREFIX)).toBe(true)
-  expect(failed.slice(PREFIX.length)).not.toMatch(/^vault-oidc-action/)
-  expect(p.outputs.errorMessage).toBe(failed.slice(PREFIX.length))
-  expect(p.events.filter((e) => e.kind === 'failed')).toHaveLength(1)
-  return failed.slice(PREFIX.length)
-}
-
 describe('atomic export', () => {
   it('with one failing entry nothing is exported; errorMessage and the failure name the entry', async () => {
     t.fake.kv2('secret', 'app', { a: 'value-a', b: 'value-b' })
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/app a; secret/app b; secret/app c', outputToken: 'true', exportToken: 'true' })
-    const message = expectFailure(p)
+    const message = expectPlatformFailure(p)
     expect(message).toBe('secrets entry 3 ("secret/app c"): no value for "c" (keys there: a, b)')
     expect(p.env).toEqual({})
     expect(Object.keys(p.outputs)).toEqual(['errorMessage'])
@@ -40,7 +27,7 @@ describe('atomic export', () => {
   it('a failing PKI issue exports nothing either', async () => {
     t.fake.on('POST /v1/pki/issue/web', () => ({ status: 400, body: { errors: ['common name not allowed by this role'] } }))
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', pki: 'pki/issue/web {"common_name":"x.example.com"}', outputToken: 'true' })
-    expect(expectFailure(p)).toBe('write "pki/issue/web": HTTP 400: common name not allowed by this role')
+    expect(expectPlatformFailure(p)).toBe('write "pki/issue/web": HTTP 400: common name not allowed by this role')
     expect(Object.keys(p.outputs)).toEqual(['errorMessage'])
   })
 
@@ -51,7 +38,7 @@ describe('atomic export', () => {
     ['a secrets syntax error', () => ({ token: 'hvs.t', secrets: 'secret/app' }), /^input "secrets": entry 1/],
   ])('%s fails with the one prefix', async (_what, inputs, expected) => {
     t.fake.on('POST /v1/auth/approle/login', () => ({ status: 400, body: { errors: ['invalid role ID'] } }))
-    expect(expectFailure(await runMainStep(t.fake.url, inputs()))).toMatch(expected)
+    expect(expectPlatformFailure(await runMainStep(t.fake.url, inputs()))).toMatch(expected)
   })
 })
 
@@ -63,7 +50,7 @@ describe('no state shared between runs in one process', () => {
     expect(code).toBe(1)
     expect(stderr).toContain('(is Vault running and is "--url" right?)')
     const p = await runMainStep(t.fake.url, { url: 'http://127.0.0.1:1', token: 'hvs.t', secrets: 'secret/app a', retries: '0' })
-    expect(expectFailure(p)).toMatch(/ECONNREFUSED \(is Vault running and is "url" right\?\)/)
+    expect(expectPlatformFailure(p)).toMatch(/ECONNREFUSED \(is Vault running and is "url" right\?\)/)
   })
 })
 
@@ -157,7 +144,7 @@ describe('values no environment can carry', () => {
   it('a NUL byte (e.g. binary decoded by secretEncodingType) fails the step naming the variable, never the value', async () => {
     t.fake.kv2('secret', 'bin', { blob: Buffer.from('A\0B-secret-tail').toString('base64'), ok: 'fine' })
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/bin blob | BLOB; secret/bin ok | OK', secretEncodingType: 'base64' })
-    expect(expectFailure(p)).toBe('BLOB (from secret/data/bin): the value holds a NUL byte, which an environment variable or output cannot carry. Keep it encoded (e.g. base64, without secretEncodingType) and decode it where it is used.')
+    expect(expectPlatformFailure(p)).toBe('BLOB (from secret/data/bin): the value holds a NUL byte, which an environment variable or output cannot carry. Keep it encoded (e.g. base64, without secretEncodingType) and decode it where it is used.')
     expect(p.env).toEqual({})
     // masked as soon as it was read (a mask is not a print); never in a log line, output or the failure
     expect(JSON.stringify(p.events.filter((e) => e.kind !== 'mask'))).not.toContain('secret-tail')

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { leaks, runBundle } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { SERVER, startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
 import { bashRead, differing, mode, NASTY, runBundleCli, tempDir, type TempDir } from './helpers.js'
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 const gitlabToken = (): Promise<string> => issuer.mint({ audience: AUD, claims: { sub: 'project_path:group/project:ref_type:branch:ref:main', project_path: 'group/project', ref_protected: 'true' } })
 
-describe('the CLI against a real server', () => {
+describe(`${SERVER}: the CLI against a real server`, () => {
   it('GitLab-shaped job: $VAULT_ID_TOKEN → shell file (0600) that the job sources; the token is revoked', async () => {
     const out = dir.file('gitlab-vault.sh')
     const token = await gitlabToken()

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { runBundle } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { SERVER, startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
 import { enableGithubJwt, expectFailure, jwtRole, jwtsInLog, mainThenPost, tokenIsValid, tokenWithPolicies, writePolicy } from './helpers.js'
 
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const read = { secrets: 'secret/app/db password | DB_PASSWORD ; secret/app/db user' }
 
-describe('jwt with the GitHub-style ID token (jwks_url)', () => {
+describe(`${SERVER}: jwt with the GitHub-style ID token (jwks_url)`, () => {
   const jwtInputs = (role: string, audience = AUDIENCE) => ({ url: vault.addr, method: 'jwt', role, ...(audience ? { jwtGithubAudience: audience } : {}), ...read })
 
   it('logs in, exports and masks the secrets, writes the summary; the post step revokes the token', async () => {
@@ -77,7 +77,7 @@ describe('jwt with the GitHub-style ID token (jwks_url)', () => {
   })
 })
 
-describe('other login methods', () => {
+describe(`${SERVER}: other login methods`, () => {
   it('jwt with jwtPrivateKey: a self-signed RS256 token verified with jwt_validation_pubkeys', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     await vault.api('POST', 'sys/auth/jwt-self', { type: 'jwt' })

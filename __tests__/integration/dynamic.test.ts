@@ -6,7 +6,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestDatabase, PG, passwordMatches, psql, type TestDatabase } from '../../__fixtures__/postgres.js'
 import { runBundle, type RunnerResult } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { SERVER, startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
 import { expectSuccess, tokenIsValid, writePolicy } from './helpers.js'
 
@@ -77,7 +77,7 @@ async function untilNoRoles(deadlineMs: number): Promise<string[]> {
   }
 }
 
-describe('database secrets engine (PostgreSQL)', () => {
+describe(`${SERVER}: database secrets engine (PostgreSQL)`, () => {
   it('exports credentials that log in to PostgreSQL; post revokes the lease explicitly and the role is dropped at once', async () => {
     const main = await runMain({ ...login('with-revoke'), secrets: dbSecrets })
     const { PGUSER: user = '', PGPASSWORD: password = '' } = main.env
@@ -111,7 +111,7 @@ describe('database secrets engine (PostgreSQL)', () => {
   })
 })
 
-describe('PKI', () => {
+describe(`${SERVER}: PKI`, () => {
   it('the pki input issues a certificate: <role>_cert/_key/_ca/_ca_chain, masked key, lease revoked by post', async () => {
     const pki = 'pki/issue/web {"common_name":"app.example.test","ttl":"10m"}'
     const main = await runMain({ ...login('with-revoke'), pki })

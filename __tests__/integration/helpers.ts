@@ -1,8 +1,11 @@
 /** Shared setup and assertions for the real-server tier (every test runs the built dist/ like a runner). */
-import { expect } from '@jest/globals'
+import { expectSuccess } from '../../__fixtures__/expect.js'
 import type { OidcIssuer } from '../../__fixtures__/oidc-issuer.js'
 import { runBundle, type RunnerResult } from '../../__fixtures__/runner.js'
 import type { VaultServer } from '../../__fixtures__/vault-server.js'
+
+// one home for the step assertions (__fixtures__/expect.ts); re-exported for the integration tests
+export { expectFailure, expectSuccess } from '../../__fixtures__/expect.js'
 
 /** Writes an ACL policy from `{ path: capabilities }`. */
 export async function writePolicy(vault: VaultServer, name: string, rules: Record<string, string[]>): Promise<void> {
@@ -32,25 +35,6 @@ export async function jwtRole(vault: VaultServer, name: string, role: Record<str
 export async function tokenIsValid(vault: VaultServer, token: string): Promise<boolean> {
   const res = await vault.api('GET', 'auth/token/lookup-self', undefined, { token, allow: [403] })
   return res.status === 200
-}
-
-/** The step succeeded: exit 0 and no ::error:: (on failure, the assertion shows the step's output). */
-export function expectSuccess(r: RunnerResult): void {
-  expect(r.stdout + r.stderr).not.toContain('::error::')
-  expect(r.code).toBe(0)
-}
-
-/** The step failed, exported nothing, and its error (output errorMessage) contains every fragment. */
-export function expectFailure(r: RunnerResult, ...fragments: Array<string | RegExp>): string {
-  expect(r.code).toBe(1)
-  expect(r.env).toEqual({})
-  const message = r.outputs.errorMessage ?? ''
-  expect(r.stdout).toContain('::error::')
-  for (const f of fragments) {
-    if (typeof f === 'string') expect(message).toContain(f)
-    else expect(message).toMatch(f)
-  }
-  return message
 }
 
 /** Anything JWT-shaped in what the runner would log (the ::add-mask:: lines excluded). */

@@ -1,7 +1,7 @@
 /** KV v1/v2 reads against the real dev server, through the built action (method token, a policy-bound token). */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runBundle } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { SERVER, startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { expectFailure, expectSuccess, tokenWithPolicies, writePolicy } from './helpers.js'
 
 let vault: VaultServer
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const run = (secrets: string, extra: Record<string, string> = {}) => runBundle('main', { inputs: { url: vault.addr, token, secrets, ...extra } })
 
-describe('KV reads', () => {
+describe(`${SERVER}: KV reads`, () => {
   it('reads KV v2 with and without /data/, a pinned ?version=N, and a KV v1 mount', async () => {
     const r = await run(['secret/app/db password | LATEST', 'secret/data/app/db password | WITH_DATA', 'secret/app/db?version=1 password | V1', 'kv1/app/config password | KV1', 'kv1/app/config data | KV1_DATA'].join('\n'))
     expectSuccess(r)

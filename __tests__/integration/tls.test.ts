@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startConnectProxy, type ConnectProxy } from '../../__fixtures__/connect-proxy.js'
 import { runBundle } from '../../__fixtures__/runner.js'
 import { selfSignedCert } from '../../__fixtures__/tls-cert.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { SERVER, startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
 import { expectFailure, expectSuccess, mainThenPost, tokenIsValid, tokenWithPolicies, writePolicy } from './helpers.js'
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 const secrets = 'secret/app/db password | DB_PASSWORD'
 
-describe('TLS', () => {
+describe(`${SERVER}: TLS`, () => {
   it('verifies the server with caCertificate (PEM, or base64 of PEM)', async () => {
     for (const caCertificate of [ca, Buffer.from(ca).toString('base64')]) {
       const r = await runBundle('main', { inputs: { url: vault.addr, token, secrets, caCertificate } })
@@ -68,7 +68,7 @@ describe('TLS', () => {
   })
 })
 
-describe('HTTPS_PROXY and NO_PROXY', () => {
+describe(`${SERVER}: HTTPS_PROXY and NO_PROXY`, () => {
   // loopback addresses are never proxied (like the runner), so address the server by the machine's name,
   // which its dev certificate covers and which the proxy maps to 127.0.0.1
   const url = () => `https://${hostname()}:${vault.port}`

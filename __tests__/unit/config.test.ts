@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import { thrownBy } from '../../__fixtures__/expect.js'
 import { DEFAULT_KUBERNETES_TOKEN_PATH, readActionConfig } from '../../src/config/action.js'
 import type { Config } from '../../src/core/config.js'
 import { InputError } from '../../src/lib/errors.js'
@@ -38,15 +39,7 @@ function reader(values: Record<string, string>): { get: (name: string) => string
 const BASE = { url: 'https://vault.example.com:8200/' }
 const config = (values: Record<string, string>): Config => readActionConfig(reader({ ...BASE, ...values }).get)
 
-function inputError(values: Record<string, string>): InputError {
-  try {
-    config(values)
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError)
-    return err as InputError
-  }
-  throw new Error(`expected ${JSON.stringify(values)} to be rejected`)
-}
+const inputError = (values: Record<string, string>): InputError => thrownBy(() => config(values), InputError)
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
 

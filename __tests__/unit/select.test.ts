@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { rejectionOf } from '../../__fixtures__/expect.js'
 import { VaultOidcError } from '../../src/lib/errors.js'
 import { decodeValue, selectEntry, stringifyValue } from '../../src/core/select.js'
 import { parseSecretsSpec } from '../../src/core/spec.js'
@@ -122,9 +123,8 @@ describe('wildcards expand top-level keys', () => {
 
 describe('a missing key', () => {
   it('names the entry, the selector and the keys that exist', async () => {
-    const err = await select('secret/app pasword', kv2({ password: 'x', user: 'y' }), 2).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(VaultOidcError)
-    expect((err as Error).message).toBe('secrets entry 1 ("secret/app pasword"): no value for "pasword" (keys there: password, user)')
+    const err = await rejectionOf(select('secret/app pasword', kv2({ password: 'x', user: 'y' }), 2), VaultOidcError)
+    expect(err.message).toBe('secrets entry 1 ("secret/app pasword"): no value for "pasword" (keys there: password, user)')
   })
 
   it('points at backticks when a dotted selector was meant as one key', async () => {
@@ -132,9 +132,9 @@ describe('a missing key', () => {
   })
 
   it('says so when the secret has no keys, and never prints values', async () => {
-    const err = (await select('secret/app x', kv2({}), 2).catch((e: unknown) => e)) as Error
+    const err = await rejectionOf(select('secret/app x', kv2({}), 2))
     expect(err.message).toContain('the secret has no keys')
-    const withValues = (await select('secret/app x', kv2({ k: 'very-secret-value' }), 2).catch((e: unknown) => e)) as Error
+    const withValues = await rejectionOf(select('secret/app x', kv2({ k: 'very-secret-value' }), 2))
     expect(withValues.message).not.toContain('very-secret-value')
   })
 })
@@ -160,10 +160,9 @@ describe('secretEncodingType', () => {
 
 describe('selector failures never quote the secret', () => {
   it.each(['password.$number($)', 'password.$error($)', 'password.$lowercase($).$number($)'])('%s: an error naming the entry and the JSONata code, without the value', async (selector) => {
-    const err = await select(`secret/app ${selector} | X`, kv2({ password: 'hunter2-SECRET' })).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(VaultOidcError)
-    expect((err as Error).message).toMatch(/^secrets entry 1 \("secret\/app .*"\): the selector ".*" failed when applied to the secret \(JSONata error [A-Z]\d{4}/)
-    expect((err as Error).message).not.toMatch(/hunter|SECRET|hun/)
+    const err = await rejectionOf(select(`secret/app ${selector} | X`, kv2({ password: 'hunter2-SECRET' })), VaultOidcError)
+    expect(err.message).toMatch(/^secrets entry 1 \("secret\/app .*"\): the selector ".*" failed when applied to the secret \(JSONata error [A-Z]\d{4}/)
+    expect(err.message).not.toMatch(/hunter|SECRET|hun/)
   })
 })
 

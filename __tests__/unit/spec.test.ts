@@ -1,17 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
+import { thrownBy } from '../../__fixtures__/expect.js'
 import { InputError } from '../../src/lib/errors.js'
 import { parseSecretsSpec, printSecretsSpec, splitEntries } from '../../src/core/spec.js'
 
 /** The message parseSecretsSpec throws for `text` (fails the test when it does not throw). */
-function parseError(text: string, input = 'secrets'): string {
-  try {
-    parseSecretsSpec(text, input)
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError)
-    return (err as Error).message
-  }
-  throw new Error(`expected ${JSON.stringify(text)} to be rejected`)
-}
+const parseError = (text: string, input = 'secrets'): string => thrownBy(() => parseSecretsSpec(text, input), InputError).message
 
 describe('secrets syntax: entries', () => {
   it('splits on ";" and on newlines, ignoring blank pieces and surrounding space', () => {

@@ -2,7 +2,7 @@
  * Reads every requested path once, in parallel (bounded), and selects the requested values.
  * Collects every failure, so one run reports all bad entries at once; returns nothing partial.
  */
-import type { VaultClient, VaultEnvelope } from '../vault/client.js'
+import { leaseRef, type VaultClient, type VaultEnvelope } from '../vault/client.js'
 import { VaultOidcError, VaultResponseError } from '../lib/errors.js'
 import { resolvePaths, type ResolvedPath } from './kv.js'
 import { mapLimit } from '../lib/limit.js'
@@ -32,7 +32,7 @@ export interface FetchedValue extends SelectedValue {
 /** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
 type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
-export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo'>, options: FetchOptions): Promise<FetchedValue[]> {
+export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo' | 'namespace'>, options: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
   const resolved = await resolvePaths(entries.map((e) => e.path), vault, options.log)
   const byApi = new Map<string, number[]>()
@@ -89,7 +89,7 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: F
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(body.lease_id)
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(leaseRef(api, body.lease_id))
   if (res.status === 404) {
     const deleted = deletedVersion(body)
     return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }

@@ -14,7 +14,7 @@ export interface ResolvedPath {
   readonly mount?: MountInfo
 }
 
-export async function resolvePaths(paths: readonly string[], vault: Pick<VaultClient, 'mountInfo'>, log: Logger): Promise<Map<string, ResolvedPath>> {
+export async function resolvePaths(paths: readonly string[], vault: Pick<VaultClient, 'mountInfo' | 'namespace'>, log: Logger): Promise<Map<string, ResolvedPath>> {
   const byFirstSegment = new Map<string, string[]>()
   for (const p of new Set(paths)) {
     const first = splitQuery(p).path.split('/')[0] ?? ''
@@ -41,9 +41,10 @@ export async function resolvePaths(paths: readonly string[], vault: Pick<VaultCl
   return out
 }
 
-async function lookup(vault: Pick<VaultClient, 'mountInfo'>, path: string, log: Logger): Promise<MountInfo | undefined> {
+async function lookup(vault: Pick<VaultClient, 'mountInfo' | 'namespace'>, path: string, log: Logger): Promise<MountInfo | undefined> {
   try {
-    const info = await vault.mountInfo(path)
+    const found = (await vault.mountInfo(path)) ?? (vault.namespace ? await lookupInChildNamespace(vault, path, log) : undefined)
+    const info = found && { ...found, path: mountAsWritten(path, found.path) }
     if (!info) log.debug(`mount lookup for "${path}" was not allowed or not supported; reading the path as written`)
     else log.debug(`"${path}" is on mount "${info.path}" (${info.type}${info.kvVersion ? ` v${info.kvVersion}` : ''})`)
     return info
@@ -51,6 +52,39 @@ async function lookup(vault: Pick<VaultClient, 'mountInfo'>, path: string, log: 
     log.debug(`mount lookup for "${path}" failed (${(err as Error).message}); reading the path as written`)
     return undefined
   }
+}
+
+/**
+ * Inside a namespace, OpenBao 2.6 refuses (403) a non-root token's lookup of a path in a namespace below it
+ * ("ci/secret/app" read in "team-a", secret/ mounted in team-a/ci), even when the token may read there. Asking the
+ * child namespace itself works (`ci/sys/internal/ui/mounts/secret/app`), so each leading run of segments is tried
+ * as that namespace, shortest first, until one answers. Only with a namespace set: at the root the lookup works.
+ */
+async function lookupInChildNamespace(vault: Pick<VaultClient, 'mountInfo'>, path: string, log: Logger): Promise<MountInfo | undefined> {
+  const segments = path.split('/')
+  for (let i = 1; i < segments.length - 1; i++) {
+    const child = `${segments.slice(0, i).join('/')}/`
+    const info = await vault.mountInfo(segments.slice(i).join('/'), child)
+    if (info) {
+      log.debug(`mount lookup for "${path}" was refused; asked namespace "${child}" instead`)
+      return { ...info, path: `${child}${info.path}` }
+    }
+  }
+  return undefined
+}
+
+/**
+ * The mount as `path` spells it. A mount in a namespace below the request's comes back with that namespace's path
+ * from the root (OpenBao: "team-a/ci/secret/" for "ci/secret/app" read with namespace "team-a"), so the mount is
+ * the longest tail of whole segments of `mountPath` that `path` starts with.
+ */
+export function mountAsWritten(path: string, mountPath: string): string {
+  const segments = mountPath.split('/').filter(Boolean)
+  for (let i = 0; i < segments.length; i++) {
+    const tail = `${segments.slice(i).join('/')}/`
+    if (`${path}/`.startsWith(tail)) return tail
+  }
+  return mountPath
 }
 
 export function apiPath(written: string, mount: MountInfo | undefined): string {

@@ -6,7 +6,7 @@ import type { Config } from './config.js'
 import type { SecretSink } from './ports.js'
 import type { TokenSource } from './ports.js'
 import { login } from './login.js'
-import type { VaultClient } from '../vault/client.js'
+import { leaseRef, type VaultClient } from '../vault/client.js'
 import { VaultOidcError } from '../lib/errors.js'
 import { fetchSecrets } from './fetch.js'
 import type { Logger } from '../lib/log.js'
@@ -141,7 +141,7 @@ async function issueCertificates(config: Config, vault: VaultClient, log: Logger
   const exports: Export[] = []
   for (const req of config.pki) {
     const body = await vault.write(req.path, req.parameters)
-    if (body?.lease_id) leases.push(body.lease_id)
+    if (body?.lease_id) leases.push(leaseRef(req.path, body.lease_id))
     const results = pkiResults(req, body?.data).map((r) => ({ ...r, value: decodeValue(r.value, config.secretEncodingType) }))
     // the private key's masks go out before any line about this response (its serial is the server's text)
     for (const r of results) mask(r.value)

@@ -34,6 +34,22 @@ export interface MountInfo {
   readonly kvVersion: 1 | 2 | undefined
 }
 
+const NAMESPACE_MARK = '::'
+
+/**
+ * The lease to save for revocation. A lease taken in a child namespace through a path prefix ("team-a/pki/issue/web"
+ * answers lease "pki/issue/web/…") must be revoked in that namespace: OpenBao's revoke-self of the token does not
+ * revoke it, and the token's own namespace may not revoke it by id. So the child namespace goes in front
+ * ("team-a/::pki/issue/web/…"), and revokeLease() sends the revocation there.
+ */
+export function leaseRef(readPath: string, leaseId: string): string {
+  const query = readPath.indexOf('?')
+  const path = trimTrailing(query < 0 ? readPath : readPath.slice(0, query), '/')
+  const leasePath = leaseId.slice(0, Math.max(0, leaseId.lastIndexOf('/')))
+  if (leasePath === '' || path === leasePath || !path.endsWith(`/${leasePath}`)) return leaseId
+  return `${path.slice(0, path.length - leasePath.length)}${NAMESPACE_MARK}${leaseId}`
+}
+
 export class VaultClient {
   private readonly base: string
 
@@ -90,13 +106,19 @@ export class VaultClient {
     await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)', cleanup: true })
   }
 
-  async revokeLease(token: string, leaseId: string): Promise<void> {
-    await this.http.request({ method: 'PUT', url: this.url('sys/leases/revoke'), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${untrusted(leaseId.replace(/\/[^/]*$/, '/…'))})`, cleanup: true })
+  /** `lease` as leaseRef() wrote it: a lease taken in a child namespace is revoked there (`team-a/sys/leases/revoke`). */
+  async revokeLease(token: string, lease: string): Promise<void> {
+    const cut = lease.indexOf(NAMESPACE_MARK)
+    const [childNamespace, leaseId] = cut < 0 ? ['', lease] : [lease.slice(0, cut), lease.slice(cut + NAMESPACE_MARK.length)]
+    await this.http.request({ method: 'PUT', url: this.url(`${childNamespace}sys/leases/revoke`), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${untrusted(childNamespace + leaseId.replace(/\/[^/]*$/, '/…'))})`, cleanup: true })
   }
 
-  /** Engine type and KV version of the mount holding `path`; undefined when the server won't say. */
-  async mountInfo(path: string): Promise<MountInfo | undefined> {
-    const res = await this.http.request({ method: 'GET', url: this.url(`sys/internal/ui/mounts/${path}`), headers: this.headers(), acceptStatuses: [403, 404], what: `mount lookup for "${path}"` })
+  /**
+   * Engine type and KV version of the mount holding `path`; undefined when the server won't say. `childNamespace`
+   * ("ci/") asks that child namespace of the client's one (`ci/sys/internal/ui/mounts/<path>`).
+   */
+  async mountInfo(path: string, childNamespace = ''): Promise<MountInfo | undefined> {
+    const res = await this.http.request({ method: 'GET', url: this.url(`${childNamespace}sys/internal/ui/mounts/${path}`), headers: this.headers(), acceptStatuses: [403, 404], what: `mount lookup for "${childNamespace}${path}"` })
     if (res.status !== 200) return undefined
     const data = (envelope(res)?.data ?? {}) as { path?: unknown; type?: unknown; options?: { version?: unknown } | null }
     if (typeof data.path !== 'string') return undefined
