@@ -9,7 +9,7 @@ import { githubIdTokenSource } from '../token-sources/github.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
 import type { TokenSource } from '../token-sources/types.js'
 import { connect, platformHttp } from '../vault/connect.js'
-import { STATE_LEASES, STATE_TOKEN } from './state.js'
+import { STATE_CHILD_TOKEN, STATE_LEASES, STATE_TOKEN } from './state.js'
 
 export const ERROR_PREFIX = 'vault-oidc-action'
 
@@ -17,7 +17,7 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
   const started = Date.now()
   const closers: Array<() => void> = []
   try {
-    const config = readActionConfig(get)
+    const config = readActionConfig(get, env)
     const deadline = started + config.timeoutMs
     const { http, vault } = connect(config, platform.log, deadline)
     closers.push(() => http.close())
@@ -31,6 +31,7 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
       cleanup: {
         saveToken: (token: string) => platform.saveState(STATE_TOKEN, token),
         saveLeases: (ids: readonly string[]) => platform.saveState(STATE_LEASES, JSON.stringify(ids)),
+        saveChildToken: (token: string) => platform.saveState(STATE_CHILD_TOKEN, token),
       },
     }
     if (config.check) {

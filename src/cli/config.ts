@@ -90,7 +90,7 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
     ['outputToken', 'false'],
     ['check', String(args.command === 'check')],
   ])
-  const config = readActionConfig((name) => inputs.get(name) ?? '')
+  const config = readActionConfig((name) => inputs.get(name) ?? '', env)
 
   const platform = detectPlatform(env)
   const jwtSource = oneOf(value('jwt-source'), JWT_SOURCES, '--jwt-source')

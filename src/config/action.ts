@@ -2,20 +2,21 @@
  * The action's inputs (vault-action's names and defaults, plus ours), validated once into a Config.
  * `get` returns the raw input ('' when unset); only the entry point passes @actions/core's getInput.
  */
-import { InputError } from '../core/errors.js'
+import { InputError, VaultOidcError } from '../core/errors.js'
 import { inputName } from '../core/input-names.js'
 import { parsePkiSpec } from '../core/pki.js'
 import { parseSecretsSpec } from '../core/spec.js'
 import { BUILTIN_METHODS } from '../vault/auth.js'
 import { readConnection, withValue, type InputReader } from './connection.js'
-import { optional, parseBool, parseEncoding, parseIntInRange, parseJsonObject, parsePem } from './parse.js'
-import type { AuthConfig, Config } from './types.js'
+import { optional, parseBool, parseDurationMs, parseEncoding, parseIntInRange, parseJsonObject, parsePem, parseUrl } from './parse.js'
+import type { AuthConfig, AwsLoginConfig, ChildTokenConfig, Config } from './types.js'
 
 export { readConnection, withValue, type InputReader }
 
 export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token'
 
-export function readActionConfig(get: InputReader): Config {
+/** `env` supplies what is not an input: the AWS credential variables (method aws). */
+export function readActionConfig(get: InputReader, env: NodeJS.ProcessEnv = {}): Config {
   const connection = readConnection(get)
   const secretsText = get('secrets')
   const pkiText = get('pki')
@@ -24,7 +25,7 @@ export function readActionConfig(get: InputReader): Config {
     ...connection,
     secrets: parseSecretsSpec(secretsText, 'secrets'),
     pki: parsePkiSpec(pkiText, 'pki'),
-    auth: readAuth(get),
+    auth: readAuth(get, env),
     exportEnv: parseBool(get('exportEnv'), 'exportEnv', true),
     exportToken: parseBool(get('exportToken'), 'exportToken', false),
     outputToken: parseBool(get('outputToken'), 'outputToken', false),
@@ -32,10 +33,57 @@ export function readActionConfig(get: InputReader): Config {
     ignoreNotFound: parseBool(get('ignoreNotFound'), 'ignoreNotFound', false),
     revokeToken: parseBool(get('revokeToken'), 'revokeToken', true),
     check: parseBool(get('check'), 'check', false),
+    ...withValue('childToken', readChildToken(get)),
   }
 }
 
-function readAuth(get: InputReader): AuthConfig {
+function readChildToken(get: InputReader): ChildTokenConfig | undefined {
+  const on = parseBool(get('childToken'), 'childToken', false)
+  const given = ['childTokenPolicies', 'childTokenTtl', 'childTokenNumUses'].find((n) => !['', '0'].includes(get(n).trim()))
+  if (!on) {
+    if (given) throw new InputError(given, `only applies with "${inputName('childToken')}: true"`)
+    return undefined
+  }
+  if (parseBool(get('exportToken'), 'exportToken', false) || parseBool(get('outputToken'), 'outputToken', false)) {
+    throw new InputError('childToken', `cannot be combined with "${inputName('exportToken')}"/"${inputName('outputToken')}": the child token is what is exported (VAULT_TOKEN and the vault_token output)`)
+  }
+  const policies = get('childTokenPolicies')
+    .split(/[,\s]+/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+  for (const p of policies) if (!/^[\w.@-]+$/.test(p)) throw new InputError('childTokenPolicies', `"${p}" is not a policy name; give names separated by commas, e.g. "read-app, default"`)
+  const ttl = get('childTokenTtl').trim()
+  const ttlSeconds = ttl === '' ? undefined : Math.ceil(parseDurationMs(ttl, 'childTokenTtl', 0) / 1000)
+  return { policies, numUses: parseIntInRange(get('childTokenNumUses'), 'childTokenNumUses', 0, 0, 1_000_000), ...withValue('ttlSeconds', ttlSeconds) }
+}
+
+/** The STS endpoint and signing region for method aws; credentials only from the environment (never inputs). */
+function readAws(get: InputReader, env: NodeJS.ProcessEnv, wanted: boolean): AwsLoginConfig | undefined {
+  const region = optional(get('awsStsRegion'))
+  const endpointRaw = optional(get('awsStsEndpoint'))
+  const serverId = optional(get('awsIamServerId'))
+  if (!wanted) return undefined
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new InputError('awsStsRegion', `must be an AWS region such as us-east-1, got "${region}"`)
+  const stsEndpoint = endpointRaw !== undefined ? parseUrl(endpointRaw, 'awsStsEndpoint') : region !== undefined ? `https://sts.${region}.amazonaws.com` : 'https://sts.amazonaws.com'
+  // the signature's region must be the endpoint's: named, or read from a regional host, or the global endpoint's
+  const host = new URL(stsEndpoint).hostname
+  const fromHost = /^sts(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1]
+  const stsRegion = region ?? fromHost ?? (host === 'sts.amazonaws.com' ? 'us-east-1' : (optional(env.AWS_REGION ?? '') ?? optional(env.AWS_DEFAULT_REGION ?? '') ?? 'us-east-1'))
+  const accessKeyId = optional(env.AWS_ACCESS_KEY_ID ?? '')
+  const secretAccessKey = optional(env.AWS_SECRET_ACCESS_KEY ?? '')
+  const sessionToken = optional(env.AWS_SESSION_TOKEN ?? '')
+  if (accessKeyId === undefined || secretAccessKey === undefined) {
+    const missing = [accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : '', secretAccessKey === undefined ? 'AWS_SECRET_ACCESS_KEY' : ''].filter(Boolean).join(' and ')
+    throw new VaultOidcError(
+      `"${inputName('method')}" is aws, but ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set in the environment: ` +
+        'run aws-actions/configure-aws-credentials (or export the AWS credential variables, with AWS_SESSION_TOKEN for temporary credentials) before this step',
+    )
+  }
+  const credentials = { accessKeyId, secretAccessKey, ...withValue('sessionToken', sessionToken) }
+  return { stsEndpoint, stsRegion, credentials, ...withValue('serverId', serverId) }
+}
+
+function readAuth(get: InputReader, env: NodeJS.ProcessEnv): AuthConfig {
   const method = (optional(get('method')) ?? 'token').toLowerCase()
   const authPayload = parseJsonObject(get('authPayload'), 'authPayload')
   if (!(BUILTIN_METHODS as readonly string[]).includes(method) && !authPayload) {
@@ -60,5 +108,6 @@ function readAuth(get: InputReader): AuthConfig {
     ...withValue('jwtPrivateKey', parsePem(get('jwtPrivateKey'), 'jwtPrivateKey')),
     ...withValue('jwtKeyPassword', optional(get('jwtKeyPassword'))),
     ...withValue('jwtAudience', optional(get('jwtGithubAudience'))),
+    ...withValue('aws', readAws(get, env, method === 'aws')),
   }
 }

@@ -35,6 +35,35 @@ export interface AuthConfig {
   /** Audience requested for the CI's OIDC token; undefined = the platform's default. */
   readonly jwtAudience?: string
   readonly jwtTtlSeconds: number
+  /** Method aws (IAM): the credentials and where the signed sts:GetCallerIdentity request claims to go. */
+  readonly aws?: AwsLoginConfig
+}
+
+export interface AwsCredentials {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken?: string
+}
+
+export interface AwsLoginConfig {
+  /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. */
+  readonly credentials: AwsCredentials
+  /** The STS URL the request is signed for (Vault sends it to its own configured sts_endpoint). */
+  readonly stsEndpoint: string
+  /** The region in the signature. */
+  readonly stsRegion: string
+  /** X-Vault-AWS-IAM-Server-ID header value (the mount's iam_server_id_header_value). */
+  readonly serverId?: string
+}
+
+/** A token created from the login token and exported instead of it (childToken: true). */
+export interface ChildTokenConfig {
+  /** Empty: the login token's policies. */
+  readonly policies: readonly string[]
+  /** Seconds; undefined: Vault's default. */
+  readonly ttlSeconds?: number
+  /** 0: unlimited. */
+  readonly numUses: number
 }
 
 export interface Config {
@@ -57,4 +86,5 @@ export interface Config {
   readonly timeoutMs: number
   readonly revokeToken: boolean
   readonly check: boolean
+  readonly childToken?: ChildTokenConfig
 }

@@ -6,10 +6,11 @@ import { inputName } from '../core/input-names.js'
 import type { Logger } from '../core/log.js'
 import { withRetry } from '../core/retry.js'
 import type { TokenSource } from '../token-sources/types.js'
+import { awsIamLoginBody } from './aws.js'
 import { explainJwtFailure } from './jwt-diagnostics.js'
 import type { AuthInfo, VaultClient } from './client.js'
 
-export const BUILTIN_METHODS = ['token', 'approle', 'github', 'jwt', 'oidc', 'kubernetes', 'ldap', 'userpass', 'cert'] as const
+export const BUILTIN_METHODS = ['token', 'approle', 'github', 'jwt', 'oidc', 'kubernetes', 'ldap', 'userpass', 'cert', 'aws'] as const
 
 export interface LoginResult {
   readonly token: string
@@ -76,8 +77,21 @@ function loginHint(auth: AuthConfig, said: string): string {
   if (/no handler for route|route entry not found/.test(said)) return `nothing is mounted at auth/${auth.path}: set "${inputName('path')}" to the auth mount's path (and "${inputName('namespace')}" if it lives in one).`
   if (auth.method === 'approle') return `check "${inputName('roleId')}" and "${inputName('secretId')}" (a secret_id expires and may be single-use).`
   if (auth.method === 'userpass' || auth.method === 'ldap') return `check "${inputName('username')}" and "${inputName('password')}".`
+  if (auth.method === 'aws') return awsHint(auth, said)
   if (auth.method === 'cert') return `check that the client certificate ("${inputName('clientCertificate')}"/"${inputName('clientKey')}") is trusted by a cert role on this mount.`
   return 'check the credentials for this method and the mount path.'
+}
+
+function awsHint(auth: AuthConfig, said: string): string {
+  if (/from STS|SignatureDoesNotMatch|InvalidClientTokenId|security token/i.test(said)) {
+    return (
+      'STS did not accept the signed request, so the AWS credentials are not valid: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ' +
+      `AWS_SESSION_TOKEN (temporary credentials need all three; they expire), and that "${inputName('awsStsRegion')}"/"${inputName('awsStsEndpoint')}" name the STS endpoint the mount's sts_endpoint expects.`
+    )
+  }
+  if (/server ID|iam_server_id|X-Vault-AWS-IAM-Server-ID/i.test(said)) return `the mount requires "${inputName('awsIamServerId')}" to equal its iam_server_id_header_value.`
+  if (/does not belong to the role|entity|bound_iam_principal_arn|role .* not found|invalid role/i.test(said)) return `the AWS identity is not bound by role "${auth.role ?? ''}" ("${inputName('role')}"): check the role's bound_iam_principal_arn against the ARN of these AWS credentials.`
+  return `check "${inputName('role')}", the AWS credential variables and "${inputName('awsStsRegion')}"/"${inputName('awsStsEndpoint')}".`
 }
 
 async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginRequest>> {
@@ -120,6 +134,15 @@ async function requestBuilder(o: LoginOptions): Promise<() => Promise<LoginReque
       }
     case 'cert':
       return async () => ({ apiPath: loginPath, body: auth.role ? { name: auth.role } : {} })
+    case 'aws': {
+      const aws = auth.aws
+      if (!aws) throw new VaultOidcError('method aws: no AWS credentials were read (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)')
+      const c = aws.credentials
+      for (const secret of [c.accessKeyId, c.secretAccessKey, c.sessionToken]) if (secret) o.mask(secret)
+      o.log.debug(`aws: signing sts:GetCallerIdentity for ${new URL(aws.stsEndpoint).host} (region ${aws.stsRegion})${aws.serverId ? ' with X-Vault-AWS-IAM-Server-ID' : ''}`)
+      // signed anew for every attempt: a signature is valid for 15 minutes
+      return async () => ({ apiPath: loginPath, body: awsIamLoginBody(aws, auth.role) })
+    }
     case 'jwt':
     case 'oidc': {
       const source = o.tokenSource
