@@ -63,9 +63,9 @@ export function startRenewer(targets: readonly RenewTarget[], o: RenewerOptions)
         if (stopped) return
         failures = 0
         expiresAt = now() + ttl * 1000
-        o.log.debug(`renewed ${target.label}: TTL ${ttl}s`)
-        // a second's slack: Vault rounds, and the request took a moment
-        if (ttl + 1 < increment) {
+        o.log.info(`renewed ${target.label}: TTL ${ttl}s`)
+        // Vault grants exactly the increment unless the max TTL cuts it short
+        if (ttl < increment) {
           o.log.info(`${target.label} reached its max TTL: it ends in ${ttl}s and cannot be renewed further`)
           return
         }
@@ -78,8 +78,8 @@ export function startRenewer(targets: readonly RenewTarget[], o: RenewerOptions)
           o.log.warning(`could not renew ${target.label} (${(err as Error).message}); it has expired`)
           return
         }
-        // backoff: 1 s, 2 s, 4 s … (full jitter), at most a third of what is left and a minute, so it is tried again before the end
-        const wait = Math.min(1000 * 2 ** (failures - 1) * (0.5 + random() / 2), left / 3, 60_000)
+        // backoff: 1 s, 2 s, 4 s … (half jitter), at most a third of what is left (at least 0.5 s) and a minute, so it is tried again before the end
+        const wait = Math.max(Math.min(1000 * 2 ** (failures - 1) * (0.5 + random() / 2), left / 3, 60_000), 500)
         o.log.warning(`could not renew ${target.label} (${(err as Error).message}); retrying in ${Math.max(1, Math.round(wait / 1000))}s (it expires in ${Math.round(left / 1000)}s)`)
         later(() => void attempt(), wait)
       }
