@@ -101,10 +101,11 @@ if (serverKind() === 'vault') describe('method aws (IAM) on Vault', () => {
 })
 
 if (serverKind() === 'openbao') describe('method aws on OpenBao', () => {
-  it('OpenBao has no aws auth method: mounting it is refused, and a login names the missing mount', async () => {
+  it('OpenBao has no aws auth method: mounting it is refused, and a login is rejected at auth/aws', async () => {
     const res = await vault.api('POST', 'sys/auth/aws', { type: 'aws' }, { allow: [400] })
     expect(res.status).toBe(400)
+    expect(JSON.stringify(res.body)).toMatch(/aws/)
     const main = await runBundle('main', { inputs: inputs(), env: awsEnv() })
-    expectFailure(main, 'nothing is mounted at auth/aws')
+    expectFailure(main, 'Vault rejected the aws login at auth/aws')
   })
 })

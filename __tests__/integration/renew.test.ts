@@ -49,7 +49,7 @@ describe('exec renews the token and the leases while the command runs', () => {
     expect(run.code).toBe(0)
     const [user, validLater] = run.stdout.trim().split(' ')
     expect(user).toMatch(new RegExp(`^${rolePrefix}short-`))
-    expect(validLater).toBe('t')
+    expect(validLater).toBe('true')
     expect(run.stderr).toMatch(/renewed the Vault token: TTL \d+s/)
     expect(run.stderr).toMatch(/renewed lease database\/creds\/short\/…: TTL \d+s/)
     expect(run.stderr).toContain('lease database/creds/capped/… reached its max TTL')
