@@ -62,6 +62,7 @@ describe('childToken', () => {
     expect(main.state.vaultToken ?? '').toBe('')
     expect(main.log).toContain('revoked the login token')
     expect(main.summary).toContain('child token with policies `app-read`, `default`, TTL 300s')
+    expect(main.summary).toContain('revoked as soon as the child token existed')
 
     const post = await runBundle('post', { inputs: { url: vault.addr }, state: main.state })
     expectSuccess(post)

@@ -177,7 +177,7 @@ export function summaryMarkdown(config: Config, result: RunResult): string {
   const lines = [
     '### Vault secrets',
     '',
-    `Logged in to \`${new URL(config.url).host}\` with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.revokeToken && config.auth.method !== 'token' ? ', revoked at the end of the job' : ''}.`,
+    `Logged in to \`${new URL(config.url).host}\` with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.auth.method === 'token' ? '' : result.child && !result.token ? ', revoked as soon as the child token existed' : config.revokeToken ? ', revoked at the end of the job' : ''}.`,
     '',
     '| Environment variable | Step output | Source |',
     '| --- | --- | --- |',
