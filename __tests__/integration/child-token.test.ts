@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runBundle } from '../../__fixtures__/runner.js'
 import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
-import { runBundleCli } from '../cli/helpers.js'
+import { bashRead, runBundleCli, tempDir } from '../cli/helpers.js'
 import { expectFailure, expectSuccess, tokenIsValid, writePolicy } from './helpers.js'
 
 let vault: VaultServer
@@ -111,5 +111,24 @@ describe('childToken', () => {
     expect(statuses).toBe('app=200 other=403')
     expect(run.stderr).toContain('revoked the child token')
     expect(await tokenIsValid(vault, child)).toBe(false)
+  })
+
+  it('the CLI: export writes the child with the secrets and leaves it to its TTL', async () => {
+    const dir = tempDir()
+    try {
+      const out = dir.file('child.sh')
+      const run = await runBundleCli(['--method', 'userpass', '--username', 'orphaner', '--secrets', 'secret/data/app key | APP', '--child-token', '--child-token-policies', 'app-read', '--child-token-ttl', '2m', '--output', out], { VAULT_ADDR: vault.addr, VAULT_PASSWORD: 'pw-1' })
+      expect(run.stderr).not.toContain('error')
+      expect(run.code).toBe(0)
+      const { VAULT_TOKEN: child = '', APP } = bashRead(out, ['VAULT_TOKEN', 'APP'])
+      expect(APP).toBe('app-value')
+      expect(await readStatus(child, 'secret/data/app')).toBe(200)
+      expect(await readStatus(child, 'secret/data/other')).toBe(403)
+      expect((await lookup(child)).ttl).toBeLessThanOrEqual(120)
+      expect(run.stderr).toContain('revoked the login token')
+      await vault.api('POST', 'auth/token/revoke-self', {}, { token: child })
+    } finally {
+      dir.remove()
+    }
   })
 })
