@@ -11,8 +11,7 @@ import { github, githubIdTokenSource } from '../platforms/ci/github.js'
 import { selfSignedJwtSource } from '../token-sources/self-signed.js'
 import type { TokenSource } from '../core/ports.js'
 import { connect, platformHttp, warnIfCleartext } from '../vault/connect.js'
-
-import { STATE_LEASES, STATE_TOKEN } from './state.js'
+import { STATE_CHILD_TOKEN, STATE_LEASES, STATE_TOKEN } from './state.js'
 
 const ERROR_PREFIX = 'vault-oidc-action'
 
@@ -22,7 +21,7 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
   // every secret seen (tokens, values as they are read) is scrubbed from the error text and the log
   const scrubber = new SecretScrubber()
   try {
-    const config = readActionConfig(get)
+    const config = readActionConfig(get, env)
     const deadline = started + config.timeoutMs
     warnIfCleartext(config.url, platform.log, config.inputName)
     const { http, vault } = connect(config, platform.log, deadline)
@@ -38,6 +37,7 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
       cleanup: {
         saveToken: (token: string) => platform.saveState(STATE_TOKEN, token),
         saveLeases: (ids: readonly string[]) => platform.saveState(STATE_LEASES, JSON.stringify(ids)),
+        saveChildToken: (token: string) => platform.saveState(STATE_CHILD_TOKEN, token),
       },
     }
     if (config.check) {

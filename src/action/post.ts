@@ -7,10 +7,11 @@ import { errorMessage } from '../lib/errors.js'
 import { revokeAll } from '../core/revoke.js'
 import type { Platform } from '../platforms/types.js'
 import { connect } from '../vault/connect.js'
-import { STATE_LEASES, STATE_TOKEN } from './state.js'
+import { STATE_CHILD_TOKEN, STATE_LEASES, STATE_TOKEN } from './state.js'
 
 export async function runPostAction(platform: Platform, get: InputReader): Promise<void> {
   const token = platform.getState(STATE_TOKEN)
+  const childToken = platform.getState(STATE_CHILD_TOKEN)
   let leases: string[] = []
   try {
     const raw = platform.getState(STATE_LEASES)
@@ -18,7 +19,7 @@ export async function runPostAction(platform: Platform, get: InputReader): Promi
   } catch {
     platform.log.warning('the saved lease list is unreadable; only the token will be revoked')
   }
-  if (!token && leases.length === 0) {
+  if (!token && !childToken && leases.length === 0) {
     platform.log.info('nothing to revoke (no token obtained by login, no leases)')
     return
   }
@@ -29,7 +30,8 @@ export async function runPostAction(platform: Platform, get: InputReader): Promi
     close = () => http.close()
     const leaseToken = token || get('token').trim()
     if (leaseToken) platform.mask(leaseToken)
-    const report = await revokeAll(vault, { token: token || undefined, leaseToken: leaseToken || undefined, leases }, platform.log)
+    if (childToken) platform.mask(childToken)
+    const report = await revokeAll(vault, { token: token || undefined, leaseToken: leaseToken || undefined, leases, childToken: childToken || undefined }, platform.log)
     for (const w of report.warnings) platform.log.warning(w)
     platform.log.info(report.summary)
   } catch (err) {

@@ -18,6 +18,7 @@ import { FORMATS, type Format } from '../platforms/formats.js'
 import type { Command, ParsedArgs } from './args.js'
 import { FLAG_FOR_INPUT, FLAGS, type FlagSpec } from './flags.js'
 import { JWT_SOURCES } from './sources.js'
+import { readAws, readChildToken } from '../config/action.js'
 
 export interface CliOptions {
   readonly command: Command
@@ -56,7 +57,7 @@ export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, or
   const value = readFlagValues(args, io.env, log, origins)
   const jwtStdin = args.values['jwt-stdin'] === true
   const secretsText = await readSecretsText(args, value, jwtStdin, io, log)
-  const config = cliConfig(args, value, secretsText, origins)
+  const config = cliConfig(args, value, secretsText, origins, io.env)
   const options = cliOptions(args, value, jwtStdin, io.env)
   return { config, options, origins }
 }
@@ -100,7 +101,7 @@ async function readSecretsText(args: ParsedArgs, value: FlagValue, jwtStdin: boo
 }
 
 /** The CLI's own Config: every setting validated with the flag's name (the checks run in the action's order). */
-function cliConfig(args: ParsedArgs, value: FlagValue, secretsText: string, origins: Origins): CliConfig {
+function cliConfig(args: ParsedArgs, value: FlagValue, secretsText: string, origins: Origins, env: NodeJS.ProcessEnv): CliConfig {
   const tls: TlsConfig = {
     skipVerify: parseBool(value('tls-skip-verify'), '--tls-skip-verify', false),
     ...withValue('ca', parsePem(value('ca-certificate'), '--ca-certificate')),
@@ -125,7 +126,7 @@ function cliConfig(args: ParsedArgs, value: FlagValue, secretsText: string, orig
     ...connection,
     secrets: parseSecretsSpec(secretsText, '--secrets'),
     pki: parsePkiSpec(pkiText, '--pki'),
-    auth: cliAuth(args, value, origins),
+    auth: cliAuth(args, value, origins, env),
     // every value is an environment variable (of a file, a sink or the child); step outputs exist only in the action
     exportEnv: true,
     exportToken: parseBool(value('export-token'), '--export-token', false),
@@ -135,10 +136,19 @@ function cliConfig(args: ParsedArgs, value: FlagValue, secretsText: string, orig
     revokeToken: parseBool(value('revoke-token'), '--revoke-token', true),
     check: args.command === 'check',
     inputName: flagName,
+    ...withValue('childToken', readChildToken(byInput(value), flagName)),
   }
 }
 
-function cliAuth(args: ParsedArgs, value: FlagValue, origins: Origins): AuthConfig {
+/** A flag's value by the action input it stands for (the settings read by shared readers such as readChildToken). */
+function byInput(value: FlagValue): (input: string) => string {
+  return (input) => {
+    const flag = FLAG_FOR_INPUT.get(input)
+    return flag === undefined ? '' : value(flag.replace(/^--/, ''))
+  }
+}
+
+function cliAuth(args: ParsedArgs, value: FlagValue, origins: Origins, env: NodeJS.ProcessEnv): AuthConfig {
   const method = defaultMethod(args, value, origins).toLowerCase()
   const authPayload = parseJsonObject(value('auth-payload'), '--auth-payload')
   checkMethod(method, authPayload, { method: '--method', authPayload: '--auth-payload' })
@@ -160,6 +170,7 @@ function cliAuth(args: ParsedArgs, value: FlagValue, origins: Origins): AuthConf
     ...withValue('jwtPrivateKey', parsePem(value('jwt-private-key'), '--jwt-private-key')),
     ...withValue('jwtKeyPassword', optional(value('jwt-key-password'))),
     ...withValue('jwtAudience', optional(value('audience'))),
+    ...withValue('aws', readAws(byInput(value), env, method === 'aws', flagName)),
   }
 }
 

@@ -15,7 +15,8 @@ import type { Logger } from '../lib/log.js'
 import { SecretScrubber } from '../core/mask.js'
 import { guardLines } from '../lib/untrusted.js'
 import { revokeAll, type RevokeRequest } from '../core/revoke.js'
-import { runMain, type CleanupState } from '../core/run.js'
+import { renewTargets, startRenewer, type RenewTarget } from '../core/renew.js'
+import { runMain, type CleanupState, type RunResult } from '../core/run.js'
 import type { HttpClient } from '../http/client.js'
 import { CollectingSink } from '../platforms/file.js'
 import type { Masker, SecretSink, TokenSource } from '../core/ports.js'
@@ -84,7 +85,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
     warnIfCleartext(vaultConfig.url, log, config.inputName)
     const { http, vault } = connect(vaultConfig, log, deadline)
     closers.push(() => http.close())
-    const run: Run = { config: vaultConfig, options, vault, log, masker, ctx, scrubber, ...(source ? { source } : {}) }
+    const run: Run = { config: vaultConfig, options, vault, log, masker, ctx, scrubber, closers, ...(source ? { source } : {}) }
     if (options.command === 'check') return await check(run)
     return await exportOrExec(run)
   } catch (err) {
@@ -103,6 +104,7 @@ interface Run {
   readonly log: Logger
   readonly masker: Masker
   readonly ctx: CliContext
+  readonly closers: Array<() => void>
   readonly source?: TokenSource
   readonly scrubber: SecretScrubber
 }
@@ -134,18 +136,24 @@ async function exportOrExec(run: Run): Promise<number> {
   const target: SecretSink = exec ? new CollectingSink(run.masker) : await exportSink(options, run.ctx.env, run.masker, log, run.ctx.stdout)
   const sink = stoppable(target, trap)
   if (config.secrets.length === 0 && config.pki.length === 0) log.warning('no --secrets (or --secrets-file, --pki) given: nothing to read')
-  const owned: { token?: string; leases: string[] } = { leases: [] }
-  const cleanup: CleanupState = { saveToken: (t) => (owned.token = t), saveLeases: (ids) => owned.leases.push(...ids) }
+  const owned: Owned = { leases: [] }
+  const cleanup: CleanupState = {
+    saveToken: (t) => (t === '' ? delete owned.token : (owned.token = t)),
+    saveLeases: (ids) => owned.leases.push(...ids),
+    saveChildToken: (t) => (owned.child = t),
+  }
   let keep = false
   let exported = false
   let interrupted: Interrupted | undefined
+  // after a long exec the run's deadline has passed: renewals and the final revocation get a connection of their own
+  let after: VaultClient = vault
   try {
     const running = runMain({ config, vault, sink, log, cleanup, scrubber: run.scrubber, ...(run.source ? { tokenSource: run.source } : {}) })
     running.catch(() => undefined) // after a signal nobody waits for it any more
     const result = await Promise.race([running, trap.stopped])
     exported = !exec
     if (!exec) {
-      if (config.exportToken) keep = true
+      if (config.exportToken || owned.child !== undefined) keep = true
       else if (result.leases.length > 0 && owned.token) {
         keep = true
         log.info(`kept the Vault token: revoking it now would revoke the ${result.leases.length} lease(s) just exported; it expires with its TTL${result.tokenTtl ? ` (${result.tokenTtl}s)` : ''}`)
@@ -153,18 +161,27 @@ async function exportOrExec(run: Run): Promise<number> {
       return 0
     }
     const vars = (target as CollectingSink).variables()
+    const conn = connect(config, log, Number.MAX_SAFE_INTEGER)
+    after = conn.vault
     // the child gets the signals from now on (runChild forwards them)
     trap.release()
-    return await runChild(options.child, { ...run.ctx.env, ...Object.fromEntries(vars) }, log)
+    const renewer = startRenewer(await execTargets(after, result, log), { log })
+    try {
+      return await runChild(options.child, { ...run.ctx.env, ...Object.fromEntries(vars) }, log)
+    } finally {
+      renewer.stop()
+      // the revocation below still needs the connection; it is closed with the others
+      run.closers.push(() => conn.http.close())
+    }
   } catch (err) {
     if (!(err instanceof Interrupted)) throw err
     interrupted = err
     return 128 + (constants.signals[err.signal] ?? 0)
   } finally {
     if (interrupted) log.error(`stopped by ${interrupted.signal} before ${exec ? 'the command started' : 'the variables were written'}; nothing was ${exec ? 'run' : 'written'}${owned.token || owned.leases.length > 0 ? ', revoking what was issued' : ''}`)
-    const request = config.revokeToken ? cleanupRequest(owned, keep, exported, config.auth.token) : undefined
+    const request = config.revokeToken || owned.child !== undefined ? cleanupRequest(owned, keep, exported, config.auth.token, config.revokeToken) : undefined
     if (request) {
-      const report = await revokeAll(vault, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
+      const report = await revokeAll(after, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
       if (report.summary) log.info(report.summary)
     }
@@ -226,14 +243,39 @@ function stoppable(sink: SecretSink, trap: SignalTrap): SecretSink {
   }
 }
 
+interface Owned {
+  token?: string
+  leases: string[]
+  child?: string
+}
+
+/** What exec keeps alive while the command runs: the tokens (login, or the user's own when renewable; the child) and the leases. */
+async function execTargets(vault: VaultClient, result: RunResult, log: Logger): Promise<RenewTarget[]> {
+  const tokens: Array<{ label: string; token: string; ttl: number; renewable: boolean }> = []
+  const t = result.token
+  if (t?.owned) tokens.push({ label: 'the Vault token', token: t.value, ttl: t.ttl, renewable: t.renewable })
+  else if (t && (result.leaseInfo.length > 0 || result.child)) {
+    // the user's own token: its leases (and a non-orphan child) end with it
+    const self = await vault.withToken(t.value).lookupSelf().catch((err: unknown) => (log.debug(`cannot look up the given token to renew it: ${errorMessage(err)}`), undefined))
+    if (self) tokens.push({ label: 'the given Vault token', token: t.value, ttl: self.ttl, renewable: self.renewable })
+  }
+  const c = result.child
+  // a child with a use limit is not renewed: each renewal would spend one of its uses
+  if (c && c.numUses === 0) tokens.push({ label: 'the child token', token: c.token, ttl: c.ttl, renewable: c.renewable })
+  return renewTargets(vault, tokens, result.leaseInfo, t?.value, log)
+}
+
 /**
  * What to revoke when export/exec is done: a token we own, with its leases (always after exec or a failure, unless
- * kept for exported leases or --export-token); with the user's own token only its leases, and only when nothing was
- * exported (after exec, or after a failure).
+ * kept for exported leases, --export-token or an exported child token); with the user's own token only its leases,
+ * and only when nothing was exported (after exec, or after a failure). A child token is revoked whenever it was not
+ * exported (exec, failure), even with --no-revoke-token: it exists only for this run.
  */
-function cleanupRequest(owned: { token?: string; leases: string[] }, keep: boolean, exported: boolean, userToken: string | undefined): RevokeRequest | undefined {
-  if (owned.token !== undefined) return keep ? undefined : { token: owned.token, leaseToken: owned.token, leases: owned.leases }
-  if (owned.leases.length > 0 && !exported) return { token: undefined, leaseToken: userToken, leases: owned.leases }
+function cleanupRequest(owned: Owned, keep: boolean, exported: boolean, userToken: string | undefined, revokeToken: boolean): RevokeRequest | undefined {
+  const child = owned.child !== undefined && !(exported && keep) ? { childToken: owned.child } : {}
+  if (!revokeToken) return 'childToken' in child ? { token: undefined, leaseToken: undefined, leases: [], ...child } : undefined
+  if (owned.token !== undefined) return keep ? undefined : { token: owned.token, leaseToken: owned.token, leases: owned.leases, ...child }
+  if ((owned.leases.length > 0 || 'childToken' in child) && !exported) return { token: undefined, leaseToken: userToken, leases: owned.leases, ...child }
   return undefined
 }
 

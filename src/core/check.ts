@@ -52,11 +52,12 @@ async function checkPaths(deps: Omit<RunDeps, 'cleanup'>, token: string): Promis
   const resolved = await resolvePaths(written, vault, log)
   const apiPaths = written.map((w) => (resolved.get(w)?.api ?? w).replace(/\?.*$/, ''))
   const caps = apiPaths.length > 0 ? await vault.capabilitiesSelf([...new Set(apiPaths)]) : {}
-  const pkiPaths = new Set(config.pki.map((p) => p.path))
+  // pki and `path {JSON} selector` entries write: a write is checked by capability only (it would issue something)
+  const pkiPaths = new Set([...config.pki.map((p) => p.path), ...config.secrets.filter((e) => e.body !== undefined).map((e) => e.path)])
   return mapLimit(written, config.concurrency, async (w, i) => {
     const api = apiPaths[i] as string
     const capabilities = caps[api] ?? []
-    // PKI issue has no existence check, so Vault authorizes the write as "update" ("create" alone is refused)
+    // a write (PKI issue, ssh/sign…) has no existence check, so Vault authorizes the write as "update" ("create" alone is refused)
     const needed = pkiPaths.has(w) ? ['update'] : ['read']
     const allowed = capabilities.includes('root') || capabilities.some((c) => needed.includes(c))
     if (!allowed) return { written: w, api, status: 'denied' as const, capabilities }

@@ -3,6 +3,7 @@ import type { SecretEntry } from './spec.js'
 import type { PkiRequest } from './pki.js'
 import type { InputNamer } from '../lib/input-names.js'
 import type { TlsConfig } from '../vault/connect.js'
+import type { AwsLoginConfig } from '../vault/aws.js'
 
 export type EncodingType = 'base64' | 'hex' | 'utf8'
 
@@ -31,6 +32,18 @@ export interface AuthConfig {
   /** Audience requested for the CI's OIDC token; undefined = the platform's default. */
   readonly jwtAudience?: string
   readonly jwtTtlSeconds: number
+  /** Method aws (IAM): the credentials and where the signed sts:GetCallerIdentity request claims to go. */
+  readonly aws?: AwsLoginConfig
+}
+
+/** A token created from the login token and exported instead of it (childToken: true). */
+export interface ChildTokenConfig {
+  /** Empty: the login token's policies. */
+  readonly policies: readonly string[]
+  /** Seconds; undefined: Vault's default. */
+  readonly ttlSeconds?: number
+  /** 0: unlimited. */
+  readonly numUses: number
 }
 
 export interface Config {
@@ -55,4 +68,7 @@ export interface Config {
   readonly check: boolean
   /** How messages name an input: the action's input names, or the CLI's flags. */
   readonly inputName: InputNamer
+  readonly childToken?: ChildTokenConfig
 }
+
+export type { AwsCredentials, AwsLoginConfig } from '../vault/aws.js'

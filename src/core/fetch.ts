@@ -17,12 +17,23 @@ export interface FetchOptions {
   readonly ignoreNotFound: boolean
   readonly encoding: EncodingType | undefined
   readonly log: Logger
-  /** Called for every lease a read created (dynamic secrets), so the post step can revoke it. */
-  readonly onLease: (leaseId: string) => void
+  /**
+   * Called for every lease a read or write created (dynamic secrets), so the post step can revoke it: `ref` is what
+   * to save for revocation (see leaseRef), `lease` what a renewer needs.
+   */
+  readonly onLease: (ref: string, lease: LeaseInfo) => void
   /** Called with each value as soon as its response is parsed (to mask it at once). */
   readonly onValue?: (value: string) => void
   /** The token's policies, for permission-denied hints. */
   readonly policies?: readonly string[]
+}
+
+/** What a renewer needs to know about a lease. */
+export interface LeaseInfo {
+  readonly id: string
+  /** Seconds, as granted. */
+  readonly ttl: number
+  readonly renewable: boolean
 }
 
 export interface FetchedValue extends SelectedValue {
@@ -32,23 +43,26 @@ export interface FetchedValue extends SelectedValue {
 /** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
 type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
-export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo' | 'namespace'>, options: FetchOptions): Promise<FetchedValue[]> {
+export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo' | 'namespace' | 'write'>, options: FetchOptions): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
-  const resolved = await resolvePaths(entries.map((e) => e.path), vault, options.log)
-  const byApi = new Map<string, number[]>()
+  const reads = entries.filter((e) => e.body === undefined)
+  const resolved = reads.length > 0 ? await resolvePaths(reads.map((e) => e.path), vault, options.log) : new Map<string, ResolvedPath>()
+  // one request per read path, and per write path and body (keys in any order): however many keys are taken from it
+  const byRequest = new Map<string, { where: ResolvedPath; body?: Readonly<Record<string, unknown>>; indexes: number[] }>()
   entries.forEach((entry, i) => {
-    const api = (resolved.get(entry.path) as ResolvedPath).api
-    const list = byApi.get(api)
-    if (list) list.push(i)
-    else byApi.set(api, [i])
+    const where: ResolvedPath = entry.body !== undefined ? { written: entry.path, api: entry.path } : (resolved.get(entry.path) as ResolvedPath)
+    const key = entry.body !== undefined ? writeKey(entry.path, entry.body) : where.api
+    const request = byRequest.get(key)
+    if (request) request.indexes.push(i)
+    else byRequest.set(key, { where, ...(entry.body !== undefined ? { body: entry.body } : {}), indexes: [i] })
   })
   // per entry: its values, or its failure message, or nothing (skipped)
   const results: Array<FetchedValue[] | string | undefined> = new Array<undefined>(entries.length)
-  await mapLimit([...byApi], options.concurrency, async ([api, indexes]) => {
-    const outcome = await readOne(api, vault, options)
+  await mapLimit([...byRequest.values()], options.concurrency, async ({ where, body, indexes }) => {
+    const outcome = body !== undefined ? await writeOne(where.api, body, vault, options) : await readOne(where.api, vault, options)
     for (const i of indexes) {
       const entry = entries[i] as SecretEntry
-      results[i] = await settle(entry, resolved.get(entry.path) as ResolvedPath, outcome, options)
+      results[i] = await settle(entry, where, outcome, options)
       // masked as soon as they exist: a later failure's text (another path's error) is scrubbed of them
       if (Array.isArray(results[i])) for (const v of results[i]) options.onValue?.(v.value)
     }
@@ -77,6 +91,44 @@ async function settle(entry: SecretEntry, where: ResolvedPath, outcome: ReadOutc
   }
 }
 
+/** Same path and same body (keys in any order) → same key. */
+function writeKey(path: string, body: Readonly<Record<string, unknown>>): string {
+  return `${path}\u0000${canonicalJson(body)}`
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`
+  if (typeof v === 'object' && v !== null) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(v) ?? 'null'
+}
+
+/** A write that issues something (ssh/sign, aws/sts, transit…): sent once, never retried. */
+async function writeOne(path: string, body: Readonly<Record<string, unknown>>, vault: Pick<VaultClient, 'write'>, options: FetchOptions): Promise<ReadOutcome> {
+  let res
+  try {
+    res = await vault.write(path, body)
+  } catch (err) {
+    if (err instanceof VaultResponseError && err.status === 403) {
+      const policies = options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
+      return { kind: 'failed', message: `permission denied writing "${path}"${policies}. Grant it with a policy rule: path "${path}" { capabilities = ["update"] }` }
+    }
+    if (err instanceof VaultResponseError && err.status < 500) {
+      // the engine's own complaint (a missing parameter, an unknown role) is the useful part; it is data, not markup
+      return { kind: 'failed', message: `Vault refused the write to "${path}" (HTTP ${err.status}): ${untrusted(err.vaultErrors.join('; ')) || 'no reason given'}; check the JSON body's parameters for this endpoint` }
+    }
+    throw err
+  }
+  if (res?.lease_id && (res.lease_duration ?? 0) > 0) options.onLease(leaseRef(path, res.lease_id), { id: res.lease_id, ttl: res.lease_duration ?? 0, renewable: res.renewable === true })
+  if (!res || res.data === undefined || res.data === null) return { kind: 'failed', message: `the write to "${path}" answered without data (does this endpoint issue anything?)` }
+  options.log.debug(`wrote "${path}"`)
+  return { kind: 'ok', body: res }
+}
+
 async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: FetchOptions): Promise<ReadOutcome> {
   let res
   try {
@@ -89,7 +141,7 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: F
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(leaseRef(api, body.lease_id))
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(leaseRef(api, body.lease_id), { id: body.lease_id, ttl: body.lease_duration ?? 0, renewable: body.renewable === true })
   if (res.status === 404) {
     const deleted = deletedVersion(body)
     return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }

@@ -9,6 +9,8 @@ export interface RevokeRequest {
   /** The token used to revoke leases (the login token, or the user's own token for method "token"). */
   readonly leaseToken: string | undefined
   readonly leases: readonly string[]
+  /** A child token we created and exported (childToken): revoked with its own revoke-self. */
+  readonly childToken?: string | undefined
 }
 
 export interface RevokeReport {
@@ -33,6 +35,19 @@ export async function revokeAll(vault: VaultClient, request: RevokeRequest, log:
       }),
     )
   }
+  let childRevoked = false
+  if (request.childToken) {
+    try {
+      await vault.revokeSelf(request.childToken)
+      childRevoked = true
+    } catch (err) {
+      // a child that used up its num_uses, or that expired, is already gone
+      if (err instanceof VaultResponseError && err.status === 403) {
+        log.info('the child token is no longer valid (expired, used up or already revoked)')
+        childRevoked = true
+      } else warnings.push(`could not revoke the child token: ${(err as Error).message}`)
+    }
+  }
   let tokenRevoked = false
   if (request.token) {
     try {
@@ -44,6 +59,6 @@ export async function revokeAll(vault: VaultClient, request: RevokeRequest, log:
       else warnings.push(`could not revoke the Vault token: ${(err as Error).message}`)
     }
   }
-  const parts = [request.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined, request.leases.length > 0 ? `revoked ${revokedLeases}/${request.leases.length} lease(s) explicitly` : undefined]
+  const parts = [request.childToken ? (childRevoked ? 'revoked the child token' : 'the child token was not revoked') : undefined, request.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined, request.leases.length > 0 ? `revoked ${revokedLeases}/${request.leases.length} lease(s) explicitly` : undefined]
   return { summary: parts.filter(Boolean).join('; ') || 'nothing to revoke', warnings }
 }

@@ -19,11 +19,16 @@ import { pkiNames } from './pki.js'
 import { describe } from './select.js'
 import { markdownCode, untrusted } from '../lib/untrusted.js'
 import { checkEnvSizes } from './limits.js'
+import { createChildToken, type ChildToken } from './child-token.js'
+import type { LeaseInfo } from './fetch.js'
 
 /** What the post step needs to clean up; written as soon as each thing exists. */
 export interface CleanupState {
+  /** '' when the token was revoked early (nothing to revoke later). */
   saveToken(token: string): void
   saveLeases(leaseIds: readonly string[]): void
+  /** The child token exported instead of the login token (childToken): revoked at the end of the job. */
+  saveChildToken(token: string): void
 }
 
 export interface RunDeps {
@@ -49,8 +54,13 @@ export interface Export extends NamedExport {
 export interface RunResult {
   readonly exports: readonly Export[]
   readonly leases: readonly string[]
+  /** TTL and renewability of each lease, for renewal (exec). */
+  readonly leaseInfo: readonly LeaseInfo[]
   readonly tokenTtl?: number
   readonly policies: readonly string[]
+  /** The login token, with what renewal needs; undefined for a token revoked early. */
+  readonly token?: { readonly value: string; readonly ttl: number; readonly renewable: boolean; readonly owned: boolean }
+  readonly child?: ChildToken
 }
 
 export async function runMain(deps: RunDeps): Promise<RunResult> {
@@ -93,27 +103,62 @@ async function runScrubbed(deps: RunDeps, scrubber: SecretScrubber): Promise<Run
   const exports: Export[] = []
   if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token (outputToken)' })
   if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token (exportToken)' })
-  const leases: string[] = []
+  const leases: Leases = { refs: [], info: [] }
+  let child: ChildToken | undefined
   try {
     exports.push(...(await readSecrets(config, vault, log, auth.info?.policies ?? [], leases, mask)))
     checkDerivedNames(config, exports, sink)
     exports.push(...(await issueCertificates(config, vault, log, leases, mask)))
+    if (config.childToken) {
+      child = await createChildToken(vault, config.childToken, log, mask, config.inputName)
+      // the child is revoked at the end of the job whatever revokeToken says: it exists only for this job
+      deps.cleanup.saveChildToken(child.token)
+      exports.push({ outputName: 'vault_token', envName: 'VAULT_TOKEN', value: child.token, source: 'child token' })
+    }
   } finally {
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
-    if (leases.length > 0 && config.revokeToken) deps.cleanup.saveLeases(leases)
+    if (leases.refs.length > 0 && config.revokeToken) deps.cleanup.saveLeases(leases.refs)
   }
+  const tokenAlive = !(child?.orphan && auth.loggedIn && leases.refs.length === 0 && (await revokeParentEarly(vault, auth.token, deps.cleanup, log)))
   await handOver(config, exports, sink, log)
-  return { exports, leases, ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}), policies: auth.info?.policies ?? [] }
+  return {
+    exports,
+    leases: leases.refs,
+    leaseInfo: leases.info,
+    ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}),
+    policies: auth.info?.policies ?? [],
+    ...(tokenAlive ? { token: { value: auth.token, ttl: auth.info?.leaseDuration ?? 0, renewable: auth.info?.renewable ?? false, owned: auth.loggedIn } } : {}),
+    ...(child ? { child } : {}),
+  }
+}
+
+/** Leases taken in this run: what to save for revocation (leaseRef) and what renewal needs. */
+interface Leases {
+  readonly refs: string[]
+  readonly info: LeaseInfo[]
+}
+
+/** An orphan child does not need its parent: revoke the login token now (leases, tied to it, would go too). */
+async function revokeParentEarly(vault: VaultClient, token: string, cleanup: CleanupState, log: Logger): Promise<boolean> {
+  try {
+    await vault.revokeSelf(token)
+    cleanup.saveToken('')
+    log.info('revoked the login token: the child token does not depend on it')
+    return true
+  } catch (err) {
+    log.warning(`could not revoke the login token early (it is revoked at the end of the job): ${(err as Error).message}`)
+    return false
+  }
 }
 
 /** The requested values of every secrets entry, each masked as soon as it is read; each lease is added to `leases`. */
-async function readSecrets(config: Config, vault: VaultClient, log: Logger, policies: readonly string[], leases: string[], mask: Mask): Promise<Export[]> {
+async function readSecrets(config: Config, vault: VaultClient, log: Logger, policies: readonly string[], leases: Leases, mask: Mask): Promise<Export[]> {
   const values = await fetchSecrets(config.secrets, vault, {
     concurrency: config.concurrency,
     ignoreNotFound: config.ignoreNotFound,
     encoding: config.secretEncodingType,
     log,
-    onLease: (id) => leases.push(id),
+    onLease: (ref, info) => (leases.refs.push(ref), leases.info.push(info)),
     onValue: mask,
     policies,
   })
@@ -137,11 +182,14 @@ function checkDerivedNames(config: Config, exports: readonly Export[], sink: Sec
 }
 
 /** One certificate per pki entry (a write: never retried); each lease is added to `leases`. */
-async function issueCertificates(config: Config, vault: VaultClient, log: Logger, leases: string[], mask: Mask): Promise<Export[]> {
+async function issueCertificates(config: Config, vault: VaultClient, log: Logger, leases: Leases, mask: Mask): Promise<Export[]> {
   const exports: Export[] = []
   for (const req of config.pki) {
     const body = await vault.write(req.path, req.parameters)
-    if (body?.lease_id) leases.push(leaseRef(req.path, body.lease_id))
+    if (body?.lease_id) {
+      leases.refs.push(leaseRef(req.path, body.lease_id))
+      leases.info.push({ id: body.lease_id, ttl: body.lease_duration ?? 0, renewable: body.renewable === true })
+    }
     const results = pkiResults(req, body?.data).map((r) => ({ ...r, value: decodeValue(r.value, config.secretEncodingType) }))
     // the private key's masks go out before any line about this response (its serial is the server's text)
     for (const r of results) mask(r.value)
@@ -202,12 +250,20 @@ export function summaryMarkdown(config: Config, result: RunResult): string {
   const lines = [
     '### Vault secrets',
     '',
-    `Logged in to ${markdownCode(new URL(config.url).host)} with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.revokeToken && config.auth.method !== 'token' ? ', revoked at the end of the job' : ''}.`,
+    `Logged in to ${markdownCode(new URL(config.url).host)} with ${auth}${result.tokenTtl ? `; token TTL ${result.tokenTtl}s` : ''}${config.auth.method === 'token' ? '' : result.child && !result.token ? ', revoked as soon as the child token existed' : config.revokeToken ? ', revoked at the end of the job' : ''}.`,
     '',
     '| Environment variable | Step output | Source |',
     '| --- | --- | --- |',
     ...rows,
   ]
+  if (result.child) {
+    const c = result.child
+    lines.push(
+      '',
+      `${markdownCode('VAULT_TOKEN')} / ${markdownCode('vault_token')} is a child token with policies ${c.policies.map(markdownCode).join(', ') || '(none)'}, TTL ${c.ttl}s${c.numUses > 0 ? `, ${c.numUses} use(s)` : ''}` +
+        `${c.orphan ? '' : ' (a child of the login token, which is kept until the end of the job)'}; it is revoked at the end of the job.`,
+    )
+  }
   if (result.leases.length > 0) {
     lines.push('', `${result.leases.length} lease(s) obtained; ${config.revokeToken ? 'they are revoked at the end of the job' : 'kept after the job (revokeToken: false): they expire with their TTL'}.`)
   }

@@ -26,6 +26,11 @@ export interface SecretEntry {
   readonly envName: string
   /** Characters the name normaliser dropped from a derived name (vault-action drops them silently; we warn). */
   readonly dropped: readonly string[]
+  /**
+   * `path {JSON} selector`: the path is written (POST) with this body instead of read, for engines that issue
+   * credentials only on a write (ssh/sign, aws/sts, transit, gcp…). Our addition: vault-action rejects the form.
+   */
+  readonly body?: Readonly<Record<string, unknown>>
 }
 
 /** A key JSONata parses as a plain one-step path (no operators, not a variable, not a keyword). */
@@ -61,11 +66,79 @@ export function splitEntries(text: string): string[] {
 }
 
 export function parseSecretsSpec(text: string, input = 'secrets'): SecretEntry[] {
-  return splitEntries(text).map((source, i) => parseEntry(source, i + 1, input))
+  const bodies: string[] = []
+  const protectedText = protectBodies(text, bodies)
+  return splitEntries(protectedText).map((source, i) => {
+    const m = BODY_MARK.exec(source)
+    if (!m) return parseEntry(source, i + 1, input)
+    const raw = bodies[Number(m[1])] as string
+    const entry = parseEntry(source.replace(BODY_MARK, ''), i + 1, input, source.replace(BODY_MARK, ' {…}'))
+    return { ...entry, body: parseBody(raw, i + 1, entry.path, input) }
+  })
 }
 
-function parseEntry(source: string, index: number, input: string): SecretEntry {
-  const where = `entry ${index} ("${source}")`
+/** Placeholder for a JSON body while the text is split (a body may hold ";", "|", newlines and spaces). */
+const BODY_MARK = /\s\uE000(\d+)\uE001(?=\s)/
+
+/**
+ * Finds `{…}` right after an entry's path and followed by a selector (`path {JSON} selector`) and swaps it for a
+ * placeholder. A brace anywhere else is left alone, so every entry vault-action accepts keeps its meaning
+ * (`path {a:b} | NAME` is still a JSONata object selector).
+ */
+function protectBodies(text: string, bodies: string[]): string {
+  if (!text.includes('{')) return text
+  let out = ''
+  let from = 0
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) {
+    if (i < from) continue
+    const before = text.slice(0, i)
+    const lineStart = Math.max(before.lastIndexOf(';'), before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1
+    if (!/^\s*[^\s|;{]+\s+$/.test(text.slice(Math.max(lineStart, from), i)) || lineStart < from) continue
+    const end = jsonObjectEnd(text, i)
+    // a body is followed by blanks and a selector on the same line; anything else keeps its old meaning
+    if (end < 0 || !/^[ \t]+[^\s|;]/.test(text.slice(end))) continue
+    bodies.push(text.slice(i, end))
+    out += text.slice(from, i).replace(/\s+$/, ' ') + `\uE000${bodies.length - 1}\uE001`
+    from = end
+    i = end - 1
+  }
+  return out + text.slice(from)
+}
+
+/** Index just past the `}` that closes the object opened at `start` (JSON strings respected); -1 if none. */
+function jsonObjectEnd(text: string, start: number): number {
+  let depth = 0
+  let inString = false
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (c === '\\') i++
+      else if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else if (c === '{' || c === '[') depth++
+    else if (c === '}' || c === ']') {
+      depth--
+      if (depth === 0) return c === '}' ? i + 1 : -1
+    }
+  }
+  return -1
+}
+
+function parseBody(raw: string, index: number, path: string, input: string): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch (err) {
+    // the body may hold a credential (e.g. a role_arn or a key): keep only the position
+    const at = /at position (\d+)/.exec((err as Error).message)?.[1]
+    throw new InputError(input, `entry ${index} ("${path} {…}"): the JSON body is not valid JSON${at ? ` (error at character ${at})` : ''}; write it as {"key":"value"}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError(input, `entry ${index} ("${path} {…}"): the body must be a JSON object`)
+  return parsed as Record<string, unknown>
+}
+
+function parseEntry(source: string, index: number, input: string, shown = source): SecretEntry {
+  const where = `entry ${index} ("${shown}")`
   let spec = source
   let name: string | undefined
   const bar = source.lastIndexOf('|')
@@ -82,7 +155,7 @@ function parseEntry(source: string, index: number, input: string): SecretEntry {
   }
   const selector = selectorQuoted.replace(/"/g, '')
   if (selector === '*' || selector === '**') {
-    return { index, source, path, selector, kind: selector === '*' ? 'wildcard-upper' : 'wildcard', ...(name !== undefined ? { name } : {}), outputName: name ?? '', envName: name ?? '', dropped: [] }
+    return { index, source: shown, path, selector, kind: selector === '*' ? 'wildcard-upper' : 'wildcard', ...(name !== undefined ? { name } : {}), outputName: name ?? '', envName: name ?? '', dropped: [] }
   }
   let ast: JsonataAst
   try {
@@ -105,7 +178,7 @@ function parseEntry(source: string, index: number, input: string): SecretEntry {
   const outputName = name ?? normalizeName(selector, false)
   const envName = name ?? normalizeName(selector, true)
   if (name === undefined && outputName === '') throw new InputError(input, `${where}: no usable variable name can be derived from "${selector}"; add "| NAME"`)
-  return { index, source, path, selector, kind: 'key', ...(name !== undefined ? { name } : {}), outputName, envName, dropped: name === undefined ? droppedCharacters(selector.replace(/`/g, '')) : [] }
+  return { index, source: shown, path, selector, kind: 'key', ...(name !== undefined ? { name } : {}), outputName, envName, dropped: name === undefined ? droppedCharacters(selector.replace(/`/g, '')) : [] }
 }
 
 /** Selectors that read the same without quotes: wildcards and dotted paths of plain or backticked keys (not `my-key`). */
@@ -117,5 +190,5 @@ function isBare(selector: string): boolean {
 
 /** Prints entries back in the canonical one-per-line form (`parseSecretsSpec(printSecretsSpec(x))` equals x). */
 export function printSecretsSpec(entries: readonly SecretEntry[]): string {
-  return entries.map((e) => `${e.path} ${isBare(e.selector) ? e.selector : `"${e.selector}"`}${e.name !== undefined ? ` | ${e.name}` : ''}`).join('\n')
+  return entries.map((e) => `${e.path}${e.body ? ` ${JSON.stringify(e.body)}` : ''} ${isBare(e.selector) ? e.selector : `"${e.selector}"`}${e.name !== undefined ? ` | ${e.name}` : ''}`).join('\n')
 }

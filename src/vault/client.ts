@@ -102,6 +102,27 @@ export class VaultClient {
     }
   }
 
+  /** auth/token/create(-orphan) with the client's token; never retried (it would create a second token). */
+  async createToken(body: Record<string, unknown>, orphan: boolean): Promise<AuthInfo> {
+    const path = orphan ? 'auth/token/create-orphan' : 'auth/token/create'
+    const res = await this.http.request({ method: 'POST', url: this.url(path), headers: this.headers(), body, retry: false, what: `child token creation (${path})` })
+    return parseAuth(res.body, path)
+  }
+
+  /** Extends `token` by `incrementSeconds` (auth/token/renew-self); returns the TTL granted. */
+  async renewSelf(token: string, incrementSeconds: number): Promise<{ ttl: number; renewable: boolean }> {
+    const res = await this.http.request({ method: 'POST', url: this.url('auth/token/renew-self'), headers: this.headers(token), body: { increment: `${incrementSeconds}s` }, what: 'token renewal (auth/token/renew-self)' })
+    const auth = (res.body as { auth?: { lease_duration?: unknown; renewable?: unknown } } | undefined)?.auth
+    return { ttl: typeof auth?.lease_duration === 'number' ? auth.lease_duration : 0, renewable: auth?.renewable === true }
+  }
+
+  /** Extends a lease (sys/leases/renew); returns the TTL granted. */
+  async renewLease(token: string, leaseId: string, incrementSeconds: number): Promise<{ ttl: number; renewable: boolean }> {
+    const res = await this.http.request({ method: 'PUT', url: this.url('sys/leases/renew'), headers: this.headers(token), body: { lease_id: leaseId, increment: incrementSeconds }, what: `lease renewal (${leaseId.replace(/\/[^/]*$/, '/…')})` })
+    const body = envelope(res)
+    return { ttl: body?.lease_duration ?? 0, renewable: body?.renewable === true }
+  }
+
   async revokeSelf(token: string): Promise<void> {
     await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)', cleanup: true })
   }

@@ -1,5 +1,6 @@
 /** The built-in auth methods by name ("token" needs no login); anything else logs in with authPayload. */
 import { approle } from './approle.js'
+import { aws } from './aws.js'
 import { cert } from './cert.js'
 import { customMethod } from './custom.js'
 import { github } from './github.js'
@@ -8,7 +9,7 @@ import { kubernetes } from './kubernetes.js'
 import type { LoginMethod } from './types.js'
 import { userpass } from './userpass.js'
 
-const METHODS: Readonly<Record<string, LoginMethod>> = { approle, github, jwt, oidc: jwt, kubernetes, ldap: userpass, userpass, cert }
+const METHODS: Readonly<Record<string, LoginMethod>> = { approle, github, jwt, oidc: jwt, kubernetes, ldap: userpass, userpass, cert, aws }
 
 export const BUILTIN_METHODS: readonly string[] = ['token', ...Object.keys(METHODS)]
 
