@@ -6,15 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startSts, type StsFixture } from '../../__fixtures__/sts.js'
 import { leaks, runBundle } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startVaultServer, type VaultServer, SERVER } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
 import { bashRead, runBundleCli, tempDir, type TempDir } from '../cli/helpers.js'
 import { expectFailure, mainThenPost, tokenIsValid, writePolicy } from './helpers.js'
 
-/** Which server the suite runs against (VAULT_TEST_SERVER_KIND: vault, the default, or openbao). */
-function serverKind(): 'vault' | 'openbao' {
-  return process.env.VAULT_TEST_SERVER_KIND === 'openbao' ? 'openbao' : 'vault'
-}
+/** Which server this project runs against (OpenBao has no aws auth method: its test asserts the refusal). */
+const serverKind = (): typeof SERVER => SERVER
 
 const CI = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', arn: 'arn:aws:iam::123456789012:user/ci', account: '123456789012', userId: 'AIDACKCEVSQ6C2EXAMPLE' }
 const SESSION = 'FwoGZXIvYXdzEXAMPLE-session-token//with/slashes+plus=='
@@ -46,7 +44,7 @@ afterAll(async () => {
 const inputs = (extra: Record<string, string> = {}) => ({ url: vault.addr, method: 'aws', role: 'ci', awsIamServerId: SERVER_ID, secrets: 'secret/data/aws/app password | APP_PASSWORD', ...extra })
 
 // each server gets only the tests that apply to it (none is registered and skipped)
-if (serverKind() === 'vault') describe('method aws (IAM) on Vault', () => {
+if (serverKind() === 'vault') describe(`${SERVER}: method aws (IAM) on Vault`, () => {
   it('the action logs in with a signed GetCallerIdentity the STS verifies, exports the secret, masks the credentials; post revokes the token', async () => {
     const before = sts.verdicts.length
     const { main, post } = await mainThenPost({ inputs: inputs(), env: awsEnv() })
@@ -101,7 +99,7 @@ if (serverKind() === 'vault') describe('method aws (IAM) on Vault', () => {
   })
 })
 
-if (serverKind() === 'openbao') describe('method aws on OpenBao', () => {
+if (serverKind() === 'openbao') describe(`${SERVER}: method aws on OpenBao`, () => {
   it('OpenBao has no aws auth method: mounting it is refused, and a login is rejected at auth/aws', async () => {
     const res = await vault.api('POST', 'sys/auth/aws', { type: 'aws' }, { allow: [400] })
     expect(res.status).toBe(400)

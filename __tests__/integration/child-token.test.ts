@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runBundle } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startVaultServer, type VaultServer, SERVER } from '../../__fixtures__/vault-server.js'
 import { bashRead, runBundleCli, tempDir } from '../cli/helpers.js'
 import { expectFailure, expectSuccess, tokenIsValid, writePolicy } from './helpers.js'
 
@@ -39,7 +39,7 @@ async function lookup(token: string): Promise<{ policies: string[]; ttl: number;
   return (await vault.api<{ data: { policies: string[]; ttl: number; orphan: boolean; num_uses: number } }>('GET', 'auth/token/lookup-self', undefined, { token })).body.data
 }
 
-describe('childToken', () => {
+describe(`${SERVER}: childToken`, () => {
   it('exports an orphan child with only childTokenPolicies; the login token is revoked at once; post revokes the child', async () => {
     const main = await runBundle('main', { inputs: { ...login('orphaner'), secrets: 'secret/data/other key | OTHER', childToken: 'true', childTokenPolicies: 'app-read', childTokenTtl: '5m', childTokenNumUses: '0' } })
     expectSuccess(main)

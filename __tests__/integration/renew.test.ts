@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createTestDatabase, PG, type TestDatabase } from '../../__fixtures__/postgres.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startVaultServer, type VaultServer, SERVER } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
 import { runBundleCli } from '../cli/helpers.js'
 import { writePolicy } from './helpers.js'
@@ -39,7 +39,7 @@ afterAll(async () => {
   await db?.drop(rolePrefix)
 })
 
-describe('exec renews the token and the leases while the command runs', () => {
+describe(`${SERVER}: exec renews the token and the leases while the command runs`, () => {
   it('4-second credentials still log in after 14 s; the capped lease is reported; after exec the roles are gone', async () => {
     const secrets = 'database/creds/short username | PGUSER; database/creds/short password | PGPASSWORD; database/creds/capped username | CAPPED_USER'
     // the role must still exist (trust auth checks no password) and VALID UNTIL must have moved past the original 4 s

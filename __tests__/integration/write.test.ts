@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runBundle } from '../../__fixtures__/runner.js'
-import { startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
+import { startVaultServer, type VaultServer, SERVER } from '../../__fixtures__/vault-server.js'
 import { runBundleCli, tempDir, type TempDir } from '../cli/helpers.js'
 import { expectFailure, expectSuccess, tokenWithPolicies, writePolicy } from './helpers.js'
 
@@ -53,7 +53,7 @@ afterAll(async () => {
   dir?.remove()
 })
 
-describe('secrets entries with a JSON body', () => {
+describe(`${SERVER}: secrets entries with a JSON body`, () => {
   it('the action signs an SSH key (one write for two keys), encrypts with transit, issues a leased certificate that post revokes', async () => {
     const pub = sshPublicKey()
     const body = JSON.stringify({ public_key: pub, valid_principals: 'ci', cert_type: 'user' })
