@@ -24,6 +24,8 @@ interface Hostile {
   readonly seen: string[]
   /** The handler for everything but the KV v2 mount lookup (answered for "secret/"). */
   handle: Handler
+  /** Replaces the mount lookup's answer. */
+  lookup?: Handler
 }
 
 let server: ReturnType<typeof createServer>
@@ -37,6 +39,7 @@ beforeAll(async () => {
   writeFileSync(rssHook, `process.on('exit', () => require('fs').writeFileSync(process.env.RSS_FILE, String(process.resourceUsage().maxRSS * 1024)))\n`)
   server = createServer((req, res) => {
     hostile.seen.push(`${req.method} ${req.url}`)
+    if (req.url?.startsWith('/v1/sys/internal/ui/mounts/secret/') && hostile.lookup) return hostile.lookup(req, res)
     if (req.url?.startsWith('/v1/sys/internal/ui/mounts/secret/')) return json(res, 200, { data: { path: 'secret/', type: 'kv', options: { version: '2' } } })
     hostile.handle(req, res)
   })
@@ -47,6 +50,7 @@ beforeAll(async () => {
 afterEach(() => {
   hostile.seen.length = 0
   hostile.handle = (_req, res) => json(res, 404, { errors: [] })
+  delete hostile.lookup
   for (const s of sockets) s.destroy()
 })
 afterAll(async () => {
@@ -266,6 +270,17 @@ describe('bounded time', () => {
       expect(hostile.seen).toContain('POST /v1/auth/token/revoke-self')
       expect(() => readFileSync(out)).toThrow()
       expect(Date.now() - started).toBeLessThan(25_000)
+    }, 60_000)
+
+    it('a mount lookup still rate-limited after the retries fails with the 429, not with a misleading read of the path as written', async () => {
+      hostile.lookup = (_req, res) => {
+        res.setHeader('retry-after', '0')
+        json(res, 429, { errors: ['rate limit quota exceeded'] })
+      }
+      hostile.handle = (req, res) => (req.url?.startsWith('/v1/secret/') ? json(res, 403, { errors: ['permission denied'] }) : json(res, 404, { errors: [] }))
+      const r = await action({ secrets: 'secret/app password | P', retries: '1' })
+      expectCleanFailure(r, 'mount lookup for "secret/app": HTTP 429: rate limit quota exceeded')
+      expect(hostile.seen.filter((s) => s.startsWith('GET /v1/secret/'))).toEqual([])
     }, 60_000)
 
     it('the post step: a revocation that never answers ends with a warning within the timeout', async () => {

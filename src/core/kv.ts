@@ -3,6 +3,7 @@
  * then insert `data/` after the mount for v2 unless the path already has it (or is a `metadata/` or `subkeys/`
  * path). Explicit paths are never doubled.
  */
+import { DeadlineError, VaultResponseError } from '../lib/errors.js'
 import type { Logger } from '../lib/log.js'
 import type { MountInfo, VaultClient } from '../vault/client.js'
 
@@ -49,6 +50,9 @@ async function lookup(vault: Pick<VaultClient, 'mountInfo' | 'namespace'>, path:
     else log.debug(`"${path}" is on mount "${info.path}" (${info.type}${info.kvVersion ? ` v${info.kvVersion}` : ''})`)
     return info
   } catch (err) {
+    // a rate limit (still there after the retries) or the deadline is the real failure: reading the path as written
+    // would only turn it into a misleading "permission denied" for a KV v2 path without data/
+    if (err instanceof DeadlineError || (err instanceof VaultResponseError && err.status === 429)) throw err
     log.debug(`mount lookup for "${path}" failed (${(err as Error).message}); reading the path as written`)
     return undefined
   }
