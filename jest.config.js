@@ -38,9 +38,13 @@ const projects = [
   serverProject('vault', 'yellow'),
 ]
 
-const wanted = (process.env.TEST_PROJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+const wanted = (process.env.TEST_PROJECTS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)
 const unknown = wanted.filter((name) => !projects.some((p) => p.displayName.name === name))
-if (unknown.length > 0) throw new Error(`TEST_PROJECTS names ${unknown.join(', ')}; the projects are ${projects.map((p) => p.displayName.name).join(', ')}`)
+if (unknown.length > 0)
+  throw new Error(`TEST_PROJECTS names ${unknown.join(', ')}; the projects are ${projects.map((p) => p.displayName.name).join(', ')}`)
 
 export default {
   testTimeout: 30000,

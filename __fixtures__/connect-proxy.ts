@@ -39,10 +39,13 @@ export async function startConnectProxy(o: { tls?: { cert: string; key: string }
     const target = new URL(req.url)
     const headers = { ...req.headers }
     delete headers['proxy-authorization']
-    const out = request({ host: '127.0.0.1', port: target.port || 80, method: req.method, path: target.pathname + target.search, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers)
-      up.pipe(res)
-    })
+    const out = request(
+      { host: '127.0.0.1', port: target.port || 80, method: req.method, path: target.pathname + target.search, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers)
+        up.pipe(res)
+      },
+    )
     out.on('error', () => res.destroy())
     req.pipe(out)
   }

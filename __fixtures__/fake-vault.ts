@@ -75,16 +75,27 @@ export async function startFakeVault(): Promise<FakeVault> {
     const p = req.path.replace(/^\/v1\//, '')
     if (p.startsWith('sys/internal/ui/mounts/')) {
       const target = p.slice('sys/internal/ui/mounts/'.length) + '/'
-      for (const [mount, version] of mounts) if (target.startsWith(mount)) return { status: 200, body: { data: { path: mount, type: 'kv', options: { version: String(version) } } } }
+      for (const [mount, version] of mounts)
+        if (target.startsWith(mount))
+          return { status: 200, body: { data: { path: mount, type: 'kv', options: { version: String(version) } } } }
       return { status: 403, body: { errors: ['permission denied'] } }
     }
     if (req.method === 'GET' && secrets.has(p)) {
       const data = secrets.get(p) as Record<string, unknown>
       const v2 = mounts.get(p.split('/')[0] + '/') === 2
-      return { status: 200, body: v2 ? { data: { data, metadata: { version: 1 } }, lease_id: '', lease_duration: 0 } : { data, lease_id: '', lease_duration: 2764800 } }
+      return {
+        status: 200,
+        body: v2
+          ? { data: { data, metadata: { version: 1 } }, lease_id: '', lease_duration: 0 }
+          : { data, lease_id: '', lease_duration: 2764800 },
+      }
     }
     if (p === 'auth/token/revoke-self') return { status: 204 }
-    if (/^auth\/[^/]+\/login/.test(p)) return { status: 200, body: { auth: { client_token: 'hvs.fake-client-token', policies: ['default'], lease_duration: 600, renewable: true } } }
+    if (/^auth\/[^/]+\/login/.test(p))
+      return {
+        status: 200,
+        body: { auth: { client_token: 'hvs.fake-client-token', policies: ['default'], lease_duration: 600, renewable: true } },
+      }
     if (req.method === 'GET') return { status: 404, body: { errors: [] } }
     return undefined
   }
@@ -125,7 +136,10 @@ export async function startFakeVault(): Promise<FakeVault> {
       return
     }
     if ('truncate' in reply) {
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(reply.truncate) + 50) })
+      res.writeHead(reply.status ?? 200, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(reply.truncate) + 50),
+      })
       res.write(reply.truncate)
       setTimeout(() => req.socket.destroy(), 10)
       return

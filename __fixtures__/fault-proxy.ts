@@ -54,7 +54,15 @@ export interface FaultProxy {
 }
 
 /** Every field a fault may have, for reading a Fault without narrowing it first. */
-type AnyFault = Partial<{ status: number; body: unknown; headers: Record<string, string>; reset: 'before-response' | 'mid-response'; truncate: true; hang: true; extraDelayMs: number }>
+type AnyFault = Partial<{
+  status: number
+  body: unknown
+  headers: Record<string, string>
+  reset: 'before-response' | 'mid-response'
+  truncate: true
+  hang: true
+  extraDelayMs: number
+}>
 
 /** A reverse proxy to `target` (an http:// origin) on a random loopback port. */
 export async function startFaultProxy(target: string, o: { delayMs?: number } = {}): Promise<FaultProxy> {
@@ -109,7 +117,11 @@ export async function startFaultProxy(target: string, o: { delayMs?: number } = 
       if (fault?.reset === 'before-response') return void req.socket.destroy()
       if (fault?.status !== undefined) {
         const text = fault.body === undefined ? '' : JSON.stringify(fault.body)
-        res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...fault.headers })
+        res.writeHead(fault.status, {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(text)),
+          ...fault.headers,
+        })
         return void res.end(text)
       }
       const answer = await forward(req, Buffer.concat(chunks))
@@ -137,12 +149,22 @@ export async function startFaultProxy(target: string, o: { delayMs?: number } = 
 
   function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, agent }, (res) => {
-        const parts: Buffer[] = []
-        res.on('data', (d: Buffer) => parts.push(d))
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(parts) }))
-        res.on('error', reject)
-      })
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+          agent,
+        },
+        (res) => {
+          const parts: Buffer[] = []
+          res.on('data', (d: Buffer) => parts.push(d))
+          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(parts) }))
+          res.on('error', reject)
+        },
+      )
       out.on('error', reject)
       out.end(body)
     })

@@ -51,10 +51,18 @@ export function setUpServer(kind, root) {
   const variable = binVariable(kind)
   // VAULT_TEST_SERVER_BIN is the older name of the Vault one (scripts/bench.mjs reads it too)
   const given = process.env[variable] || (kind === 'vault' ? process.env.VAULT_TEST_SERVER_BIN : undefined)
-  const bin = given || execFileSync('bash', [join(root, 'scripts', 'vault-server.sh'), kind], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const bin =
+    given ||
+    execFileSync('bash', [join(root, 'scripts', 'vault-server.sh'), kind], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim()
   const version = execFileSync(bin, ['version'], { encoding: 'utf8' }).trim()
   const expected = kind === 'openbao' ? /^OpenBao v/ : /^Vault v/
-  if (!expected.test(version)) throw new Error(`the ${kind} project needs a ${kind === 'openbao' ? 'OpenBao' : 'HashiCorp Vault'} server, but ${bin} says "${version}" (check ${variable}${kind === 'vault' ? ' / VAULT_TEST_SERVER_BIN / VAULT_BIN' : ' / BAO_BIN'})`)
+  if (!expected.test(version))
+    throw new Error(
+      `the ${kind} project needs a ${kind === 'openbao' ? 'OpenBao' : 'HashiCorp Vault'} server, but ${bin} says "${version}" (check ${variable}${kind === 'vault' ? ' / VAULT_TEST_SERVER_BIN / VAULT_BIN' : ' / BAO_BIN'})`,
+    )
   process.env[variable] = bin
 }
 

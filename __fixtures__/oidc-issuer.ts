@@ -106,7 +106,8 @@ export async function startOidcIssuer(o: IssuerOptions = {}): Promise<OidcIssuer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base)
     if (url.pathname === '/.well-known/jwks') return json(res, 200, { keys: [publicJwk] })
-    if (url.pathname === '/.well-known/openid-configuration') return json(res, 200, { issuer: issuer.issuer, jwks_uri: issuer.jwksUrl, id_token_signing_alg_values_supported: ['RS256'] })
+    if (url.pathname === '/.well-known/openid-configuration')
+      return json(res, 200, { issuer: issuer.issuer, jwks_uri: issuer.jwksUrl, id_token_signing_alg_values_supported: ['RS256'] })
     if (url.pathname === '/token') {
       if (issuer.delayMs > 0) await new Promise((r) => setTimeout(r, issuer.delayMs))
       if (req.headers.authorization !== `Bearer ${requestToken}`) return json(res, 401, { message: 'bad request token' })

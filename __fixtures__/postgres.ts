@@ -10,10 +10,26 @@ export const PG = { host: process.env.PGHOST ?? '127.0.0.1', port: process.env.P
 
 /** Runs one SQL command with psql; resolves to its unaligned, tuples-only output. */
 export function psql(sql: string, o: { user?: string; password?: string; db?: string } = {}): Promise<string> {
-  const args = ['-X', '-h', PG.host, '-p', PG.port, '-U', o.user ?? PG.admin, '-d', o.db ?? 'postgres', '-v', 'ON_ERROR_STOP=1', '-tAc', sql]
+  const args = [
+    '-X',
+    '-h',
+    PG.host,
+    '-p',
+    PG.port,
+    '-U',
+    o.user ?? PG.admin,
+    '-d',
+    o.db ?? 'postgres',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-tAc',
+    sql,
+  ]
   const env = { PATH: process.env.PATH ?? '', ...(o.password !== undefined ? { PGPASSWORD: o.password } : {}), PGCONNECT_TIMEOUT: '5' }
   return new Promise((resolve, reject) => {
-    execFile('psql', args, { env, timeout: 15_000 }, (err, stdout, stderr) => (err ? reject(new Error(`psql: ${stderr.trim() || err.message}`)) : resolve(stdout.trim())))
+    execFile('psql', args, { env, timeout: 15_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`psql: ${stderr.trim() || err.message}`)) : resolve(stdout.trim()),
+    )
   })
 }
 

@@ -42,7 +42,6 @@ export interface RunOptions {
   readonly timeoutMs?: number
 }
 
-
 /** Runner temp dirs in use, removed on exit too (Ctrl-C in the demo). */
 const liveDirs = new Set<string>()
 let exitHooked = false
@@ -55,10 +54,17 @@ export async function runBundle(entry: 'main' | 'post' | 'cli', o: RunOptions = 
   const dir = await mkdtemp(join(tmpdir(), 'vault-oidc-runner-'))
   liveDirs.add(dir)
   try {
-    const files = { GITHUB_ENV: join(dir, 'env'), GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
+    const files = {
+      GITHUB_ENV: join(dir, 'env'),
+      GITHUB_OUTPUT: join(dir, 'output'),
+      GITHUB_STATE: join(dir, 'state'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    }
     for (const f of Object.values(files)) await writeFile(f, '')
     const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|ACTIONS_|RUNNER_|VAULT_|BAO_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)/.test(k)) env[k] = v
+    for (const [k, v] of Object.entries(process.env))
+      if (v !== undefined && !/^(INPUT_|STATE_|GITHUB_|ACTIONS_|RUNNER_|VAULT_|BAO_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)/.test(k))
+        env[k] = v
     Object.assign(env, { GITHUB_ACTIONS: 'true', RUNNER_TEMP: dir, ...files })
     for (const [k, v] of Object.entries(o.inputs ?? {})) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
     for (const [k, v] of Object.entries(o.state ?? {})) env[`STATE_${k}`] = v
@@ -96,7 +102,11 @@ export async function runBundle(entry: 'main' | 'post' | 'cli', o: RunOptions = 
   }
 }
 
-const withoutMasks = (text: string): string => text.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
+const withoutMasks = (text: string): string =>
+  text
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n')
 
 /** The runner's file-command format: NAME=value lines, or NAME<<DELIM / value lines / DELIM. */
 export function parseFileCommand(text: string): Record<string, string> {

@@ -6,7 +6,10 @@
 import { beforeEach, expect } from '@jest/globals'
 
 const kind = (globalThis as { VAULT_TEST_SERVER?: unknown }).VAULT_TEST_SERVER
-if (kind !== 'openbao' && kind !== 'vault') throw new Error(`jest.config.js: a real-server project needs globals.VAULT_TEST_SERVER = "openbao" or "vault", not ${JSON.stringify(kind)}`)
+if (kind !== 'openbao' && kind !== 'vault')
+  throw new Error(
+    `jest.config.js: a real-server project needs globals.VAULT_TEST_SERVER = "openbao" or "vault", not ${JSON.stringify(kind)}`,
+  )
 const variable = `VAULT_TEST_${kind.toUpperCase()}_BIN`
 const bin = process.env[variable]
 if (!bin) throw new Error(`${variable} is not set: the ${kind} project's global setup (__fixtures__/global-setup-${kind}.mjs) did not run`)
@@ -15,5 +18,8 @@ process.env.VAULT_TEST_SERVER_BIN = bin
 
 beforeEach(() => {
   const name = expect.getState().currentTestName ?? ''
-  if (!name.startsWith(`${kind}: `)) throw new Error(`the test "${name}" runs on ${kind} but does not say so: put it in a top-level describe named with SERVER (__fixtures__/vault-server.ts), e.g. describe(\`\${SERVER}: ...\`)`)
+  if (!name.startsWith(`${kind}: `))
+    throw new Error(
+      `the test "${name}" runs on ${kind} but does not say so: put it in a top-level describe named with SERVER (__fixtures__/vault-server.ts), e.g. describe(\`\${SERVER}: ...\`)`,
+    )
 })

@@ -37,8 +37,18 @@ export async function startSts(identities: readonly StsIdentity[]): Promise<StsF
       last = { ...req.headers }
       const verdict = verify(req, body, identities)
       verdicts.push(verdict.ok ? 'ok' : verdict.code)
-      if (verdict.ok) reply(res, 200, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${verdict.who.arn}</Arn><UserId>${verdict.who.userId}</UserId><Account>${verdict.who.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>`)
-      else reply(res, 403, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${verdict.code}</Code><Message>${verdict.message}</Message></Error><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ErrorResponse>`)
+      if (verdict.ok)
+        reply(
+          res,
+          200,
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${verdict.who.arn}</Arn><UserId>${verdict.who.userId}</UserId><Account>${verdict.who.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+        )
+      else
+        reply(
+          res,
+          403,
+          `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${verdict.code}</Code><Message>${verdict.message}</Message></Error><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ErrorResponse>`,
+        )
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -63,13 +73,17 @@ function verify(req: IncomingMessage, body: string, identities: readonly StsIden
   if (req.method !== 'POST') return { ok: false, code: 'InvalidAction', message: 'only POST' }
   if (body !== 'Action=GetCallerIdentity&Version=2011-06-15') return { ok: false, code: 'InvalidAction', message: 'not GetCallerIdentity' }
   const auth = String(req.headers.authorization ?? '')
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/sts\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(auth)
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/sts\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    )
   if (!m) return { ok: false, code: 'IncompleteSignature', message: 'malformed Authorization header' }
   const [, keyId, day, region, signedNames, signature] = m as unknown as [string, string, string, string, string, string]
   const who = identities.find((i) => i.accessKeyId === keyId)
   if (!who) return { ok: false, code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' }
   const names = signedNames.split(';')
-  if (!names.includes('host') || !names.includes('x-amz-date')) return { ok: false, code: 'IncompleteSignature', message: 'host and x-amz-date must be signed' }
+  if (!names.includes('host') || !names.includes('x-amz-date'))
+    return { ok: false, code: 'IncompleteSignature', message: 'host and x-amz-date must be signed' }
   const amzDate = String(req.headers['x-amz-date'] ?? '')
   if (!amzDate.startsWith(day)) return { ok: false, code: 'SignatureDoesNotMatch', message: 'date mismatch' }
   // Vault sends to sts_endpoint + "/" + the signed path: "//" for "/"; the signature covers "/"
@@ -90,7 +104,12 @@ function verify(req: IncomingMessage, body: string, identities: readonly StsIden
   const kSigning = createHmac('sha256', kService).update('aws4_request').digest()
   const expected = createHmac('sha256', kSigning).update(toSign).digest()
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-    return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.' }
+    return {
+      ok: false,
+      code: 'SignatureDoesNotMatch',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+    }
   }
   return { ok: true, who }
 }

@@ -23,10 +23,14 @@ export interface VaultServer {
   /** The server's own output so far (for diagnostics). */
   log(): string
   /** Calls the HTTP API as root (or with `token`); throws on status >= 400 unless `allow` lists it. */
-  api<T = unknown>(method: string, path: string, body?: unknown, o?: { token?: string; namespace?: string; allow?: number[]; headers?: Record<string, string> }): Promise<{ status: number; body: T }>
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    o?: { token?: string; namespace?: string; allow?: number[]; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T }>
   stop(): Promise<void>
 }
-
 
 export type ServerKind = 'openbao' | 'vault'
 
@@ -35,7 +39,8 @@ export type ServerKind = 'openbao' | 'vault'
  * that tier includes it (`describe(\`${SERVER}: ...\`)`), so a failure says which server it was; the projects'
  * setup refuses a test that does not. Outside those projects it is "none".
  */
-export const SERVER: ServerKind | 'none' = process.env.VAULT_TEST_SERVER === 'openbao' || process.env.VAULT_TEST_SERVER === 'vault' ? process.env.VAULT_TEST_SERVER : 'none'
+export const SERVER: ServerKind | 'none' =
+  process.env.VAULT_TEST_SERVER === 'openbao' || process.env.VAULT_TEST_SERVER === 'vault' ? process.env.VAULT_TEST_SERVER : 'none'
 
 /** Picks what the running server does where OpenBao and Vault differ, so each test states both explicitly. */
 export function onServer<T>(per: Record<ServerKind, T>): T {
@@ -104,7 +109,13 @@ export async function startVaultServer(o: { tls?: boolean; binary?: string } = {
   const port = await freePortPair()
   const certDir = o.tls ? join(home, 'certs') : undefined
   if (certDir) await mkdir(certDir)
-  const args = ['server', o.tls ? '-dev-tls' : '-dev', '-dev-root-token-id=root', '-dev-no-store-token', `-dev-listen-address=127.0.0.1:${port}`]
+  const args = [
+    'server',
+    o.tls ? '-dev-tls' : '-dev',
+    '-dev-root-token-id=root',
+    '-dev-no-store-token',
+    `-dev-listen-address=127.0.0.1:${port}`,
+  ]
   if (certDir) args.push(`-dev-tls-cert-dir=${certDir}`)
   const env = { PATH: process.env.PATH ?? '', HOME: home }
   // with setpriv (util-linux) the server dies with the process that started it, even where exit hooks cannot run
@@ -127,7 +138,10 @@ export async function startVaultServer(o: { tls?: boolean; binary?: string } = {
     }
     if (certDir && caPem === undefined) caPem = await readFile(join(certDir, 'vault-ca.pem'), 'utf8').catch(() => undefined)
     if (!o.tls || caPem) {
-      const ok = await raw(addr, caPem, 'GET', '/v1/sys/health', undefined, {}).then((r) => r.status === 200, () => false)
+      const ok = await raw(addr, caPem, 'GET', '/v1/sys/health', undefined, {}).then(
+        (r) => r.status === 200,
+        () => false,
+      )
       if (ok) break
     }
     if (Date.now() > deadline) {
@@ -146,11 +160,17 @@ export async function startVaultServer(o: { tls?: boolean; binary?: string } = {
     ...(caPem ? { caPem } : {}),
     ...(certDir ? { certDir } : {}),
     log: () => log,
-    async api<T = unknown>(method: string, path: string, body?: unknown, a: { token?: string; namespace?: string; allow?: number[]; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+    async api<T = unknown>(
+      method: string,
+      path: string,
+      body?: unknown,
+      a: { token?: string; namespace?: string; allow?: number[]; headers?: Record<string, string> } = {},
+    ): Promise<{ status: number; body: T }> {
       const headers: Record<string, string> = { 'x-vault-token': a.token ?? 'root', ...a.headers }
       if (a.namespace) headers['x-vault-namespace'] = a.namespace
       const res = await raw(addr, caPem, method, `/v1/${path.replace(/^\/+/, '')}`, body, headers)
-      if (res.status >= 400 && !(a.allow ?? []).includes(res.status)) throw new Error(`${method} ${path}: HTTP ${res.status}: ${JSON.stringify(res.body)}`)
+      if (res.status >= 400 && !(a.allow ?? []).includes(res.status))
+        throw new Error(`${method} ${path}: HTTP ${res.status}: ${JSON.stringify(res.body)}`)
       return res as { status: number; body: T }
     },
     async stop() {
@@ -163,12 +183,28 @@ export async function startVaultServer(o: { tls?: boolean; binary?: string } = {
   }
 }
 
-function raw(addr: string, ca: string | undefined, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+function raw(
+  addr: string,
+  ca: string | undefined,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, addr)
     const payload = body === undefined ? undefined : JSON.stringify(body)
-    const opts = { method, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } }
-    const req = url.protocol === 'https:' ? request(url, { ...opts, agent: new Agent({ ...(ca ? { ca } : {}), rejectUnauthorized: !!ca }) }) : httpRequest(url, opts)
+    const opts = {
+      method,
+      headers: {
+        ...headers,
+        ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+      },
+    }
+    const req =
+      url.protocol === 'https:'
+        ? request(url, { ...opts, agent: new Agent({ ...(ca ? { ca } : {}), rejectUnauthorized: !!ca }) })
+        : httpRequest(url, opts)
     req.on('response', (res) => {
       let text = ''
       res.on('data', (d: Buffer) => (text += d.toString()))

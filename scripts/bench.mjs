@@ -26,7 +26,9 @@ import { performance } from 'node:perf_hooks'
 import { gzipSync } from 'node:zlib'
 import { importFixture } from './lib/fixtures.mjs'
 
-const [{ startFaultProxy }, { startOidcIssuer }, { DIST, runBundle }, { startVaultServer }] = await Promise.all(['fault-proxy', 'oidc-issuer', 'runner', 'vault-server'].map(importFixture))
+const [{ startFaultProxy }, { startOidcIssuer }, { DIST, runBundle }, { startVaultServer }] = await Promise.all(
+  ['fault-proxy', 'oidc-issuer', 'runner', 'vault-server'].map(importFixture),
+)
 
 const ROOT = resolve(DIST, '..')
 const args = process.argv.slice(2)
@@ -74,15 +76,26 @@ async function nodeStartMs(runs = 15) {
 
 async function main() {
   if (!(await stat(join(DIST, 'main.cjs')).catch(() => undefined))) throw new Error('dist/main.cjs is missing: run `npm run build` first')
-  const binary = process.env.VAULT_TEST_SERVER_BIN ?? execFileSync('bash', [join(ROOT, 'scripts', 'vault-server.sh'), 'vault'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim()
+  const binary =
+    process.env.VAULT_TEST_SERVER_BIN ??
+    execFileSync('bash', [join(ROOT, 'scripts', 'vault-server.sh'), 'vault'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim()
   const work = await mkdtemp(join(tmpdir(), 'vault-oidc-bench-'))
   const cleanup = []
   try {
     say(`server: ${binary}`)
     const [vault, issuer] = await Promise.all([startVaultServer({ binary }), startOidcIssuer()])
-    cleanup.push(() => vault.stop(), () => issuer.close())
+    cleanup.push(
+      () => vault.stop(),
+      () => issuer.close(),
+    )
     const [vaultProxy, issuerProxy] = await Promise.all([startFaultProxy(vault.addr), startFaultProxy(issuer.url)])
-    cleanup.push(() => vaultProxy.close(), () => issuerProxy.close())
+    cleanup.push(
+      () => vaultProxy.close(),
+      () => issuerProxy.close(),
+    )
     await configure(vault, issuer, fleetMode ? FLEET.secrets : Math.max(...SIZES))
 
     const idTokenUrl = new URL(issuer.requestUrl)
@@ -91,12 +104,14 @@ async function main() {
     const env = { ...issuer.githubEnv(), ACTIONS_ID_TOKEN_REQUEST_URL: idTokenUrl.href }
     const inputs = { url: vaultProxy.url, method: 'jwt', role: 'bench', jwtGithubAudience: AUDIENCE }
 
-
     const run = async (secrets, expected, extraEnv = {}) => {
       vaultProxy.reset()
       issuerProxy.reset()
       const r = await runBundle('main', { inputs: { ...inputs, secrets }, env: { ...env, ...extraEnv } })
-      if (r.code !== 0 || Object.keys(r.env).length !== expected) throw new Error(`run failed (exit ${r.code}, ${Object.keys(r.env).length}/${expected} exported):\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`)
+      if (r.code !== 0 || Object.keys(r.env).length !== expected)
+        throw new Error(
+          `run failed (exit ${r.code}, ${Object.keys(r.env).length}/${expected} exported):\n${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`,
+        )
       return { ms: r.elapsedMs, requests: vaultProxy.requests.length + issuerProxy.requests.length, peak: vaultProxy.peakInFlight }
     }
     if (fleetMode) {
@@ -140,7 +155,9 @@ async function main() {
           }
           cell.ratio = cell.medianMs / floor
           cells.push(cell)
-          say(`${delay} ms, ${n} ${shape}: median ${cell.medianMs.toFixed(0)} ms (${cell.minMs}–${cell.maxMs}), ${cell.requests} requests, peak ${cell.peak}, floor ${floor.toFixed(0)} ms, ratio ${cell.ratio.toFixed(2)}`)
+          say(
+            `${delay} ms, ${n} ${shape}: median ${cell.medianMs.toFixed(0)} ms (${cell.minMs}–${cell.maxMs}), ${cell.requests} requests, peak ${cell.peak}, floor ${floor.toFixed(0)} ms, ratio ${cell.ratio.toFixed(2)}`,
+          )
         }
       }
     }
@@ -150,7 +167,10 @@ async function main() {
     issuerProxy.delayMs = 0
     const hook = join(work, 'rss.cjs')
     const rssFile = join(work, 'rss')
-    await writeFile(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)))\n`)
+    await writeFile(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)))\n`,
+    )
     const rss = {}
     for (const shape of ['paths', 'keys']) {
       await run(specs[shape](1000), 1000, { NODE_OPTIONS: `--require ${hook}` })
@@ -175,12 +195,23 @@ async function configure(vault, issuer, n) {
   await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
   await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
   await vault.api('PUT', 'sys/policies/acl/bench', { policy: 'path "secret/data/bench/*" { capabilities = ["read"] }' })
-  await vault.api('POST', 'auth/jwt/role/bench', { role_type: 'jwt', user_claim: 'sub', bound_audiences: [AUDIENCE], bound_claims: { repository: 'octo-org/octo-repo' }, token_policies: ['bench'], token_ttl: '10m' })
+  await vault.api('POST', 'auth/jwt/role/bench', {
+    role_type: 'jwt',
+    user_claim: 'sub',
+    bound_audiences: [AUDIENCE],
+    bound_claims: { repository: 'octo-org/octo-repo' },
+    token_policies: ['bench'],
+    token_ttl: '10m',
+  })
   const wide = {}
   for (let i = 0; i < n; i++) wide[`k${i}`] = `wide-value-${i}`
   await vault.api('POST', 'secret/data/bench/wide', { data: wide })
   for (let i = 0; i < n; i += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => vault.api('POST', `secret/data/bench/s${i + j}`, { data: { value: `value-${i + j}` } })))
+    await Promise.all(
+      Array.from({ length: Math.min(50, n - i) }, (_, j) =>
+        vault.api('POST', `secret/data/bench/s${i + j}`, { data: { value: `value-${i + j}` } }),
+      ),
+    )
   }
   say(`wrote ${n} secrets at secret/bench/s* and ${n} keys at secret/bench/wide`)
 }
@@ -200,11 +231,16 @@ async function fleet(vault, { vaultProxy, issuerProxy, env, inputs }) {
     await vault.api('POST', 'sys/quotas/config', { enable_rate_limit_response_headers: true })
     await vault.api('POST', 'sys/quotas/rate-limit/fleet', { rate: FLEET.rate, interval: '1s' })
   }
-  say(`rate-limit quota: ${FLEET.rate > 0 ? `${FLEET.rate} requests/s for the whole server` : 'none (--rate 0: the baseline)'}; ${FLEET.processes} processes × (login + ${FLEET.secrets} reads)`)
+  say(
+    `rate-limit quota: ${FLEET.rate > 0 ? `${FLEET.rate} requests/s for the whole server` : 'none (--rate 0: the baseline)'}; ${FLEET.processes} processes × (login + ${FLEET.secrets} reads)`,
+  )
   // the time each process spends from the start of its own code (bundle load included) to its exit: the "timeout"
   // input bounds that; starting 64 Node processes at once on a small machine adds seconds before it, per process
   const hook = join(tmpdir(), `vault-oidc-bench-fleet-${process.pid}.cjs`)
-  await writeFile(hook, `const t0 = Date.now(); process.on('exit', () => process.stderr.write('[bench-run-ms] ' + (Date.now() - t0) + '\\n'))\n`)
+  await writeFile(
+    hook,
+    `const t0 = Date.now(); process.on('exit', () => process.stderr.write('[bench-run-ms] ' + (Date.now() - t0) + '\\n'))\n`,
+  )
   const timeoutMs = Number(/^(\d+)s$/.exec(FLEET.timeout)?.[1] ?? 60) * 1000
   const rounds = []
   for (const retries of FLEET.retries) {
@@ -214,7 +250,13 @@ async function fleet(vault, { vaultProxy, issuerProxy, env, inputs }) {
     issuerProxy.reset()
     const started = performance.now()
     const runs = await Promise.all(
-      Array.from({ length: FLEET.processes }, () => runBundle('main', { inputs: { ...inputs, secrets, retries: String(retries), timeout: FLEET.timeout }, env: { ...env, NODE_OPTIONS: `--require ${hook}` }, timeoutMs: timeoutMs + 60_000 })),
+      Array.from({ length: FLEET.processes }, () =>
+        runBundle('main', {
+          inputs: { ...inputs, secrets, retries: String(retries), timeout: FLEET.timeout },
+          env: { ...env, NODE_OPTIONS: `--require ${hook}` },
+          timeoutMs: timeoutMs + 60_000,
+        }),
+      ),
     )
     for (const r of runs) r.runMs = Number(/\[bench-run-ms\] (\d+)/.exec(r.stderr)?.[1] ?? NaN)
     const fleetMs = performance.now() - started
@@ -229,7 +271,11 @@ async function fleet(vault, { vaultProxy, issuerProxy, env, inputs }) {
     const waits = runs.flatMap((r) => [...r.stdout.matchAll(/HTTP 429[^\n]*; retrying in (\d+) ms/g)].map((m) => Number(m[1])))
     const reasons = {}
     for (const r of runs.filter((_, i) => outcomes[i] === 'clean failure')) {
-      const why = /HTTP 429/.test(r.outputs.errorMessage) ? 'HTTP 429 after the last retry' : /overall timeout/.test(r.outputs.errorMessage) ? 'overall timeout' : r.outputs.errorMessage.slice(0, 120)
+      const why = /HTTP 429/.test(r.outputs.errorMessage)
+        ? 'HTTP 429 after the last retry'
+        : /overall timeout/.test(r.outputs.errorMessage)
+          ? 'overall timeout'
+          : r.outputs.errorMessage.slice(0, 120)
       reasons[why] = (reasons[why] ?? 0) + 1
     }
     const round = {
@@ -258,7 +304,9 @@ async function fleet(vault, { vaultProxy, issuerProxy, env, inputs }) {
       waitMax: waits.length ? Math.max(...waits) : undefined,
     }
     rounds.push(round)
-    say(`retries ${retries}: ${ok}/${FLEET.processes} succeeded, ${clean} failed cleanly, ${unclean.length} unclean; p50 ${round.p50.toFixed(0)} ms, p95 ${round.p95.toFixed(0)} ms; ${round.vaultRequests + round.issuerRequests} requests (minimum ${round.minimumRequests})`)
+    say(
+      `retries ${retries}: ${ok}/${FLEET.processes} succeeded, ${clean} failed cleanly, ${unclean.length} unclean; p50 ${round.p50.toFixed(0)} ms, p95 ${round.p95.toFixed(0)} ms; ${round.vaultRequests + round.issuerRequests} requests (minimum ${round.minimumRequests})`,
+    )
   }
   if (FLEET.rate > 0) await vault.api('DELETE', 'sys/quotas/rate-limit/fleet', undefined, { allow: [404, 429] })
   await rm(hook, { force: true })
@@ -269,7 +317,8 @@ async function fleet(vault, { vaultProxy, issuerProxy, env, inputs }) {
 function judge(r, expected, timeoutMs) {
   const errors = (r.stdout.match(/^::error::/gm) ?? []).length
   if (r.code === 0) {
-    if (JSON.stringify(r.env) !== JSON.stringify(expected)) return `exit 0 but exported ${Object.keys(r.env).length}/${Object.keys(expected).length} values`
+    if (JSON.stringify(r.env) !== JSON.stringify(expected))
+      return `exit 0 but exported ${Object.keys(r.env).length}/${Object.keys(expected).length} values`
     if (!(r.runMs <= timeoutMs + 1_000)) return `exit 0 after ${r.runMs} ms of its own run time, past the ${timeoutMs} ms timeout`
     return 'ok'
   }
@@ -296,7 +345,11 @@ function fleetReport(r) {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...f.rounds.map(
       (x) =>
-        `| ${x.retries} | ${x.ok}/${x.processes} (${((100 * x.ok) / x.processes).toFixed(0)}%) | ${x.clean} | ${x.unclean} | ${x.p50.toFixed(0)} / ${x.p95.toFixed(0)} / ${x.maxMs.toFixed(0)} | ${x.ownP50} / ${x.ownP95} / ${x.ownMax} | ${x.fleetMs.toFixed(0)} | ${x.vaultRequests + x.issuerRequests} (${x.minimumRequests}) | ${x.retried429} | ${x.retried429 ? `${x.waitMin}/${x.waitP50}/${x.waitMax}` : '—'} | ${Object.entries(x.reasons).map(([k, v]) => `${v}× ${k}`).join('; ') || '—'} |`,
+        `| ${x.retries} | ${x.ok}/${x.processes} (${((100 * x.ok) / x.processes).toFixed(0)}%) | ${x.clean} | ${x.unclean} | ${x.p50.toFixed(0)} / ${x.p95.toFixed(0)} / ${x.maxMs.toFixed(0)} | ${x.ownP50} / ${x.ownP95} / ${x.ownMax} | ${x.fleetMs.toFixed(0)} | ${x.vaultRequests + x.issuerRequests} (${x.minimumRequests}) | ${x.retried429} | ${x.retried429 ? `${x.waitMin}/${x.waitP50}/${x.waitMax}` : '—'} | ${
+          Object.entries(x.reasons)
+            .map(([k, v]) => `${v}× ${k}`)
+            .join('; ') || '—'
+        } |`,
     ),
   ]
   for (const x of f.rounds) if (x.unclean > 0) lines.push('', `UNCLEAN runs with retries ${x.retries}: ${x.uncleanWhy.join('; ')}`)
@@ -314,7 +367,10 @@ async function serverThroughput(vault, proxy) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
   const get = (path, token) =>
     new Promise((res, rej) => {
-      httpGet(`${proxy.url}/v1/${path}`, { agent, headers: { 'x-vault-token': token } }, (r) => (r.resume(), r.on('end', res))).on('error', rej)
+      httpGet(`${proxy.url}/v1/${path}`, { agent, headers: { 'x-vault-token': token } }, (r) => (r.resume(), r.on('end', res))).on(
+        'error',
+        rej,
+      )
     })
   const time = async (token) => {
     const times = []
@@ -335,7 +391,11 @@ async function serverThroughput(vault, proxy) {
 /** Size of each bundle, and the median wall time of running it with nothing to do, over `node -e 0`. */
 async function bundleCosts(work) {
   const out = []
-  for (const [name, argv] of [['main', []], ['post', []], ['cli', ['--version']]]) {
+  for (const [name, argv] of [
+    ['main', []],
+    ['post', []],
+    ['cli', ['--version']],
+  ]) {
     const file = join(DIST, `${name}.cjs`)
     const bytes = (await stat(file)).size
     const gzip = gzipSync(await readFile(file)).length
@@ -356,7 +416,12 @@ async function bundleCosts(work) {
 
 function machine() {
   const c = cpus()
-  return { cpu: `${c[0]?.model ?? 'unknown'} × ${c.length}`, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` }
+  return {
+    cpu: `${c[0]?.model ?? 'unknown'} × ${c.length}`,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  }
 }
 
 function report(r) {
@@ -366,7 +431,10 @@ function report(r) {
     '',
     '| delay | secrets | N | runs | median ms | min–max ms | requests (floor) | peak in flight | floor ms | ratio |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...r.cells.map((c) => `| ${c.delay} | ${c.shape === 'paths' ? 'N paths' : 'N keys, 1 path'} | ${c.n} | ${c.runs} | ${c.medianMs.toFixed(0)} | ${c.minMs}–${c.maxMs} | ${c.requests} (${c.expectedRequests}) | ${c.peak} | ${c.floorMs.toFixed(0)} | ${c.ratio.toFixed(2)} |`),
+    ...r.cells.map(
+      (c) =>
+        `| ${c.delay} | ${c.shape === 'paths' ? 'N paths' : 'N keys, 1 path'} | ${c.n} | ${c.runs} | ${c.medianMs.toFixed(0)} | ${c.minMs}–${c.maxMs} | ${c.requests} (${c.expectedRequests}) | ${c.peak} | ${c.floorMs.toFixed(0)} | ${c.ratio.toFixed(2)} |`,
+    ),
     '',
     '| bundle | bytes | gzip | run with nothing to do, ms | over node -e 0, ms |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -383,8 +451,12 @@ function report(r) {
   const worst = at50.reduce((a, b) => (b.ratio > a.ratio ? b : a), at50[0])
   const big = r.cells.filter((c) => c.delay === 0 && c.n === 1000)
   const slowLoad = Math.max(...r.bundles.filter((b) => b.name !== 'cli').map((b) => b.extraMs))
-  lines.push(`  ratio ≤ 1.3 at 50 ms for N ≤ 200: ${worst && worst.ratio <= 1.3 ? 'met' : 'MISSED'} (worst ${worst ? `${worst.ratio.toFixed(2)}, ${worst.n} ${worst.shape}` : 'n/a'})`)
-  lines.push(`  N = 1000 at 0 ms under 600 ms: ${big.every((c) => c.medianMs < 600) ? 'met' : 'MISSED'} (${big.map((c) => `${c.medianMs.toFixed(0)} ms ${c.shape}`).join(', ')})`)
+  lines.push(
+    `  ratio ≤ 1.3 at 50 ms for N ≤ 200: ${worst && worst.ratio <= 1.3 ? 'met' : 'MISSED'} (worst ${worst ? `${worst.ratio.toFixed(2)}, ${worst.n} ${worst.shape}` : 'n/a'})`,
+  )
+  lines.push(
+    `  N = 1000 at 0 ms under 600 ms: ${big.every((c) => c.medianMs < 600) ? 'met' : 'MISSED'} (${big.map((c) => `${c.medianMs.toFixed(0)} ms ${c.shape}`).join(', ')})`,
+  )
   lines.push(`  bundle load < 20 ms over node -e 0 (main, post): ${slowLoad < 20 ? 'met' : 'MISSED'} (${slowLoad.toFixed(1)} ms)`)
   return lines.join('\n') + '\n'
 }

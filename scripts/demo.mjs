@@ -16,10 +16,12 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { importFixture } from './lib/fixtures.mjs'
 
-const [{ startOidcIssuer }, { applyMasks, DIST, runBundle }, { startVaultServer }] = await Promise.all(['oidc-issuer', 'runner', 'vault-server'].map(importFixture))
+const [{ startOidcIssuer }, { applyMasks, DIST, runBundle }, { startVaultServer }] = await Promise.all(
+  ['oidc-issuer', 'runner', 'vault-server'].map(importFixture),
+)
 
 const showDebug = process.argv.includes('--debug')
-const serverKind = process.argv.includes('--vault') ? 'vault' : (process.env.DEMO_SERVER || 'openbao')
+const serverKind = process.argv.includes('--vault') ? 'vault' : process.env.DEMO_SERVER || 'openbao'
 if (serverKind !== 'openbao' && serverKind !== 'vault') {
   console.error(`DEMO_SERVER must be "openbao" or "vault", not ${JSON.stringify(serverKind)}`)
   process.exit(2)
@@ -35,7 +37,12 @@ const red = paint('31')
 
 const say = (s = '') => console.log(s)
 const step = (n, s) => say(`\n${bold(`${n}.`)} ${bold(s)}`)
-const indent = (text, prefix = '    ') => text.replace(/\n$/, '').split('\n').map((l) => prefix + l).join('\n')
+const indent = (text, prefix = '    ') =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n')
 
 let buildChild
 // Ctrl-C / SIGTERM / SIGHUP: stop the build if it is running; the exit hooks of the server and runner modules stop the
@@ -72,11 +79,14 @@ function renderLog(r) {
     if (cmd?.[1] === 'debug') {
       debug++
       if (showDebug) lines.push(dim(`##[debug]${cmd[2]}`))
-    }
-    else if (cmd) lines.push(`${{ error: red('Error: '), warning: yellow('Warning: '), notice: 'Notice: ' }[cmd[1]] ?? `[${cmd[1]}] `}${cmd[2].replace(/%0A/g, '\n').replace(/%25/g, '%')}`)
+    } else if (cmd)
+      lines.push(
+        `${{ error: red('Error: '), warning: yellow('Warning: '), notice: 'Notice: ' }[cmd[1]] ?? `[${cmd[1]}] `}${cmd[2].replace(/%0A/g, '\n').replace(/%25/g, '%')}`,
+      )
     else lines.push(line)
   }
-  if (debug > 0 && !showDebug) lines.push(dim(`(${debug} debug line(s), hidden as on GitHub without ACTIONS_STEP_DEBUG; npm run demo -- --debug shows them)`))
+  if (debug > 0 && !showDebug)
+    lines.push(dim(`(${debug} debug line(s), hidden as on GitHub without ACTIONS_STEP_DEBUG; npm run demo -- --debug shows them)`))
   return indent(applyMasks(lines.join('\n'), r.masks), `    ${dim('|')} `)
 }
 
@@ -93,7 +103,10 @@ async function main() {
   say(`    using ${join('dist', 'main.cjs')} and ${join('dist', 'post.cjs')}`)
 
   const [serverName, ownVar] = serverKind === 'openbao' ? ['OpenBao', 'BAO_BIN'] : ['HashiCorp Vault', 'VAULT_BIN']
-  step(2, `${serverName} (scripts/vault-server.sh ${serverKind}: $${ownVar}, the cache, or a build${serverKind === 'openbao' ? ' from the vendored source' : ' from Go modules'}; --vault / DEMO_SERVER=vault for the other)`)
+  step(
+    2,
+    `${serverName} (scripts/vault-server.sh ${serverKind}: $${ownVar}, the cache, or a build${serverKind === 'openbao' ? ' from the vendored source' : ' from Go modules'}; --vault / DEMO_SERVER=vault for the other)`,
+  )
   say(dim('    a first build downloads Go modules and compiles for 10-30 minutes on 2 cores; its progress follows'))
   const binary = await findServer()
   const version = execFileSync(binary, ['version'], { encoding: 'utf8' }).trim()
@@ -113,7 +126,14 @@ async function main() {
     await vault.api('PUT', 'sys/policies/acl/deploy-read', { policy: 'path "secret/data/deploy/*" { capabilities = ["read"] }' })
     say('    policy deploy-read path "secret/data/deploy/*" { capabilities = ["read"] }')
     const bound = { repository: 'octo-org/octo-repo', ref: 'refs/heads/main' }
-    await vault.api('POST', 'auth/jwt/role/deploy', { role_type: 'jwt', user_claim: 'sub', bound_audiences: [audience], bound_claims: bound, token_policies: ['deploy-read'], token_ttl: '15m' })
+    await vault.api('POST', 'auth/jwt/role/deploy', {
+      role_type: 'jwt',
+      user_claim: 'sub',
+      bound_audiences: [audience],
+      bound_claims: bound,
+      token_policies: ['deploy-read'],
+      token_ttl: '15m',
+    })
     say(`    role deploy        aud ${audience}, repository ${bound.repository}, ref ${bound.ref} → deploy-read, 15m`)
     const secrets = {
       'deploy/db': { username: 'app', password: 'correct horse battery staple' },
@@ -131,15 +151,28 @@ async function main() {
       method: 'jwt',
       role: 'deploy',
       jwtGithubAudience: audience,
-      secrets: ['secret/deploy/db password | DB_PASSWORD', 'secret/deploy/db username | DB_USER', 'secret/deploy/aws *', 'secret/deploy/config settings.region | REGION'].join('\n'),
+      secrets: [
+        'secret/deploy/db password | DB_PASSWORD',
+        'secret/deploy/db username | DB_USER',
+        'secret/deploy/aws *',
+        'secret/deploy/config settings.region | REGION',
+      ].join('\n'),
     }
-    say(indent(`permissions:\n  id-token: write\nsteps:\n  - uses: vault-oidc-action@v1\n    with:\n${Object.entries(inputs).map(([k, v]) => (v.includes('\n') ? `      ${k}: |\n${indent(v, '        ')}` : `      ${k}: ${v}`)).join('\n')}`))
+    say(
+      indent(
+        `permissions:\n  id-token: write\nsteps:\n  - uses: vault-oidc-action@v1\n    with:\n${Object.entries(inputs)
+          .map(([k, v]) => (v.includes('\n') ? `      ${k}: |\n${indent(v, '        ')}` : `      ${k}: ${v}`))
+          .join('\n')}`,
+      ),
+    )
 
     step(6, 'Run dist/main.cjs as the runner does (INPUT_* env, GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files)')
     const job = await runBundle('main', { inputs, env: issuer.githubEnv() })
     say(dim('    The workflow log (what GitHub shows; registered masks replaced by ***):'))
     say(renderLog(job))
-    say(`    exit code ${job.code === 0 ? green('0') : red(String(job.code))}, ${job.elapsedMs} ms; ${job.masks.length} value(s) registered as masks (secrets, their lines, the JWT, the Vault token)`)
+    say(
+      `    exit code ${job.code === 0 ? green('0') : red(String(job.code))}, ${job.elapsedMs} ms; ${job.masks.length} value(s) registered as masks (secrets, their lines, the JWT, the Vault token)`,
+    )
     if (job.code !== 0) throw new Error('the main step failed (see the log above)')
 
     step(7, 'What later steps get')
@@ -158,7 +191,9 @@ async function main() {
     const post = await runBundle('post', { inputs: { url: vault.addr }, state: job.state })
     say(renderLog({ ...post, masks: [...post.masks, ...job.masks] }))
     const after = await vault.api('GET', 'auth/token/lookup-self', undefined, { token, allow: [403] })
-    say(`    auth/token/lookup-self with the job's token: before post HTTP ${before.status}, after post HTTP ${after.status} ${after.status === 403 ? green('(revoked)') : red('(still valid!)')}`)
+    say(
+      `    auth/token/lookup-self with the job's token: before post HTTP ${before.status}, after post HTTP ${after.status} ${after.status === 403 ? green('(revoked)') : red('(still valid!)')}`,
+    )
     if (after.status !== 403) throw new Error('the token was not revoked by the post step')
 
     step(10, 'The same step in a job the role does not allow (a push to refs/heads/feature)')
@@ -166,7 +201,9 @@ async function main() {
     const denied = await runBundle('main', { inputs, env: issuer.githubEnv() })
     say(renderLog(denied))
     const jwtShown = /eyJ[\w-]+\.eyJ[\w-]+\./.test(denied.log + denied.stderr)
-    say(`    exit code ${denied.code}: ${Object.keys(denied.env).length} variables exported; the JWT ${jwtShown ? red('appears in the log!') : 'does not appear in the log'}`)
+    say(
+      `    exit code ${denied.code}: ${Object.keys(denied.env).length} variables exported; the JWT ${jwtShown ? red('appears in the log!') : 'does not appear in the log'}`,
+    )
   } finally {
     step(11, 'Clean up')
     await Promise.all([vault.stop(), issuer.close()])

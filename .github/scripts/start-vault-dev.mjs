@@ -8,7 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 const logFile = join(process.env.RUNNER_TEMP ?? '.', 'vault-dev.log')
 const log = openSync(logFile, 'a')
-const child = spawn('vault', ['server', '-dev', '-dev-root-token-id=root', '-dev-listen-address=127.0.0.1:8200'], { detached: true, stdio: ['ignore', log, log] })
+const child = spawn('vault', ['server', '-dev', '-dev-root-token-id=root', '-dev-listen-address=127.0.0.1:8200'], {
+  detached: true,
+  stdio: ['ignore', log, log],
+})
 child.on('error', (err) => {
   console.error(`cannot start vault: ${err.message}`)
   process.exit(1)

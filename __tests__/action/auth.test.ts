@@ -31,16 +31,26 @@ interface LoginRun {
 }
 
 /** Logs in with the action's inputs (parsed by the real config reader) against the fake. */
-async function loginWith(inputs: Record<string, string>, tokenSource?: (http: ReturnType<typeof t.connect>['http']) => TokenSource): Promise<LoginRun> {
+async function loginWith(
+  inputs: Record<string, string>,
+  tokenSource?: (http: ReturnType<typeof t.connect>['http']) => TokenSource,
+): Promise<LoginRun> {
   const values: Record<string, string> = { url: t.fake.url, ...inputs }
   const config = readActionConfig((name) => values[name] ?? '')
   const conn = t.connect({ ...(config.namespace ? { namespace: config.namespace } : {}) })
   const masks: string[] = []
-  const result = await login({ vault: conn.vault, auth: config.auth, ...(tokenSource ? { tokenSource: tokenSource(conn.http) } : {}), log: conn.platform.log, mask: (s) => masks.push(s) })
+  const result = await login({
+    vault: conn.vault,
+    auth: config.auth,
+    ...(tokenSource ? { tokenSource: tokenSource(conn.http) } : {}),
+    log: conn.platform.log,
+    mask: (s) => masks.push(s),
+  })
   return { result, masks, slept: conn.slept }
 }
 
-const loginError = (inputs: Record<string, string>, tokenSource?: Parameters<typeof loginWith>[1]): Promise<string> => rejectionOf(loginWith(inputs, tokenSource))
+const loginError = (inputs: Record<string, string>, tokenSource?: Parameters<typeof loginWith>[1]): Promise<string> =>
+  rejectionOf(loginWith(inputs, tokenSource))
 
 const bodiesTo = (apiPath: string): unknown[] => requestsTo(t.fake, 'POST', apiPath).map((r) => r.body)
 
@@ -112,7 +122,9 @@ describe('request shape of each auth method', () => {
 
   it('kubernetes: a missing token file names the input and the path', async () => {
     const missing = join(dir, 'nope')
-    expect(await loginError({ method: 'kubernetes', role: 'app', kubernetesTokenPath: missing })).toBe(`input "kubernetesTokenPath": cannot read the service-account token at ${missing}: ENOENT`)
+    expect(await loginError({ method: 'kubernetes', role: 'app', kubernetesTokenPath: missing })).toBe(
+      `input "kubernetesTokenPath": cannot read the service-account token at ${missing}: ENOENT`,
+    )
   })
 })
 
@@ -120,8 +132,14 @@ describe('approle with a wrapped secret_id', () => {
   const wrap = 'hvs.wrapping-token'
 
   it('looks the wrapping token up, checks where it was created, unwraps it once and logs in with the secret_id', async () => {
-    t.fake.on('POST /v1/sys/wrapping/lookup', () => ({ status: 200, body: { data: { creation_path: 'auth/approle/role/ci/secret-id', creation_ttl: 60 } } }))
-    t.fake.on('POST /v1/sys/wrapping/unwrap', () => ({ status: 200, body: { data: { secret_id: 'sid-unwrapped', secret_id_accessor: 'acc' } } }))
+    t.fake.on('POST /v1/sys/wrapping/lookup', () => ({
+      status: 200,
+      body: { data: { creation_path: 'auth/approle/role/ci/secret-id', creation_ttl: 60 } },
+    }))
+    t.fake.on('POST /v1/sys/wrapping/unwrap', () => ({
+      status: 200,
+      body: { data: { secret_id: 'sid-unwrapped', secret_id_accessor: 'acc' } },
+    }))
     const { masks } = await loginWith({ method: 'approle', roleId: 'rid', wrappedSecretId: wrap })
     const [lookup] = requestsTo(t.fake, 'POST', 'sys/wrapping/lookup')
     const [unwrap] = requestsTo(t.fake, 'POST', 'sys/wrapping/unwrap')
@@ -162,37 +180,69 @@ describe('login errors', () => {
   })
 
   it.each([
-    ['approle', { roleId: 'r', secretId: 's' }, 400, 'invalid role or secret ID', 'check "roleId" and "secretId" (a secret_id expires and may be single-use).'],
+    [
+      'approle',
+      { roleId: 'r', secretId: 's' },
+      400,
+      'invalid role or secret ID',
+      'check "roleId" and "secretId" (a secret_id expires and may be single-use).',
+    ],
     ['userpass', { username: 'u', password: 'p' }, 400, 'invalid username or password', 'check "username" and "password".'],
     ['github', { githubToken: 'g' }, 400, 'user is not part of required org', 'check the credentials for this method and the mount path.'],
-    ['cert', {}, 400, 'invalid certificate or no client certificate supplied', 'check that the client certificate ("clientCertificate"/"clientKey") is trusted by a cert role on this mount.'],
-    ['approle', { roleId: 'r' }, 404, 'no handler for route "auth/approle/login". route entry not found.', 'nothing is mounted at auth/approle: set "path" to the auth mount\'s path (and "namespace" if it lives in one).'],
-  ])('%s rejected with HTTP %i: Vault\'s message and a hint', async (method, inputs, status, vaultSays, hint) => {
+    [
+      'cert',
+      {},
+      400,
+      'invalid certificate or no client certificate supplied',
+      'check that the client certificate ("clientCertificate"/"clientKey") is trusted by a cert role on this mount.',
+    ],
+    [
+      'approle',
+      { roleId: 'r' },
+      404,
+      'no handler for route "auth/approle/login". route entry not found.',
+      'nothing is mounted at auth/approle: set "path" to the auth mount\'s path (and "namespace" if it lives in one).',
+    ],
+  ])("%s rejected with HTTP %i: Vault's message and a hint", async (method, inputs, status, vaultSays, hint) => {
     t.fake.on(/^POST \/v1\/auth\//, () => ({ status, body: { errors: [vaultSays] } }))
     const path = method === 'userpass' ? 'auth/userpass' : `auth/${method}`
-    expect(await loginError({ method, ...inputs })).toBe(`Vault rejected the ${method} login at ${path} (HTTP ${status}): ${vaultSays}\nHint: ${hint}`)
+    expect(await loginError({ method, ...inputs })).toBe(
+      `Vault rejected the ${method} login at ${path} (HTTP ${status}): ${vaultSays}\nHint: ${hint}`,
+    )
   })
 
   it('a login that answers without a token is an error', async () => {
     t.fake.on('POST /v1/auth/approle/login', () => ({ status: 200, body: { data: {} } }))
-    expect(await loginError({ method: 'approle', roleId: 'r' })).toBe('login at "auth/approle/login" succeeded but Vault returned no client token (is this an auth mount\'s login path?)')
+    expect(await loginError({ method: 'approle', roleId: 'r' })).toBe(
+      'login at "auth/approle/login" succeeded but Vault returned no client token (is this an auth mount\'s login path?)',
+    )
   })
 })
 
 describe('jwt with the GitHub ID token', () => {
-  const githubSource = (audience: string | undefined, env = issuer.githubEnv()) => (http: Parameters<typeof githubIdTokenSource>[0]) => githubIdTokenSource(http, env, audience, () => undefined)
+  const githubSource =
+    (audience: string | undefined, env = issuer.githubEnv()) =>
+    (http: Parameters<typeof githubIdTokenSource>[0]) =>
+      githubIdTokenSource(http, env, audience, () => undefined)
 
   it('asks for the configured audience and sends {jwt, role}', async () => {
-    const { result, masks } = await loginWith({ method: 'jwt', role: 'deploy', jwtGithubAudience: 'https://vault.example.com' }, githubSource('https://vault.example.com'))
+    const { result, masks } = await loginWith(
+      { method: 'jwt', role: 'deploy', jwtGithubAudience: 'https://vault.example.com' },
+      githubSource('https://vault.example.com'),
+    )
     expect(issuer.audiences.at(-1)).toBe('https://vault.example.com')
     const [body] = bodiesTo('auth/jwt/login') as Array<{ jwt: string; role: string }>
     expect(body?.role).toBe('deploy')
-    expect(decodeJwt(body?.jwt ?? '')).toMatchObject({ iss: issuer.issuer, aud: 'https://vault.example.com', repository: 'octo-org/octo-repo' })
+    expect(decodeJwt(body?.jwt ?? '')).toMatchObject({
+      iss: issuer.issuer,
+      aud: 'https://vault.example.com',
+      repository: 'octo-org/octo-repo',
+    })
     expect(masks).toEqual([body?.jwt, 'hvs.fake-client-token'])
     expect(result.loggedIn).toBe(true)
   })
 
-  it('without a role, sends only the jwt (the mount\'s default_role applies)', async () => {
+  it("without a role, sends only the jwt (the mount's default_role applies)", async () => {
     await loginWith({ method: 'jwt' }, githubSource(undefined))
     const [body] = bodiesTo('auth/jwt/login') as Array<Record<string, unknown>>
     expect(Object.keys(body ?? {})).toEqual(['jwt'])
@@ -219,11 +269,16 @@ describe('jwt with the GitHub ID token', () => {
     expect(slept).toHaveLength(2)
   })
 
-  it('a rejected JWT login shows Vault\'s error, a hint and the claims, never the token', async () => {
-    t.fake.on('POST /v1/auth/jwt/login', () => ({ status: 400, body: { errors: ['error validating claims: claim "environment" is missing'] } }))
+  it("a rejected JWT login shows Vault's error, a hint and the claims, never the token", async () => {
+    t.fake.on('POST /v1/auth/jwt/login', () => ({
+      status: 400,
+      body: { errors: ['error validating claims: claim "environment" is missing'] },
+    }))
     const msg = await loginError({ method: 'jwt', role: 'deploy' }, githubSource('aud-x'))
     const [body] = bodiesTo('auth/jwt/login') as Array<{ jwt: string }>
-    expect(msg).toContain('Vault rejected the JWT login at auth/jwt for role "deploy" (HTTP 400): error validating claims: claim "environment" is missing')
+    expect(msg).toContain(
+      'Vault rejected the JWT login at auth/jwt for role "deploy" (HTTP 400): error validating claims: claim "environment" is missing',
+    )
     expect(msg).toContain('Hint: the role binds a claim this token does not have')
     expect(msg).toContain('aud: "aud-x"')
     expect(msg).toContain('sub: "repo:octo-org/octo-repo:ref:refs/heads/main"')
@@ -238,7 +293,10 @@ describe('jwt with the GitHub ID token', () => {
   })
 
   it('a failing ID-token endpoint is reported as such, not as a rejected Vault login', async () => {
-    const msg = await loginError({ method: 'jwt', role: 'deploy' }, githubSource(undefined, { ...issuer.githubEnv(), ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'wrong' }))
+    const msg = await loginError(
+      { method: 'jwt', role: 'deploy' },
+      githubSource(undefined, { ...issuer.githubEnv(), ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'wrong' }),
+    )
     expect(msg).toContain('GitHub ID token request: HTTP 401')
     expect(msg).not.toContain('Vault rejected')
     expect(t.fake.requests).toEqual([])
@@ -248,7 +306,14 @@ describe('jwt with the GitHub ID token', () => {
 describe('jwt with jwtPrivateKey (self-signed, as vault-action)', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  const githubContext = { GITHUB_EVENT_NAME: 'push', GITHUB_WORKFLOW: 'deploy', GITHUB_SHA: 'abc123', GITHUB_ACTOR: 'octocat', GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/main' }
+  const githubContext = {
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_WORKFLOW: 'deploy',
+    GITHUB_SHA: 'abc123',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_REF: 'refs/heads/main',
+  }
 
   async function signedLogin(inputs: Record<string, string>): Promise<string> {
     const platform = await runMainStep(t.fake.url, { method: 'jwt', role: 'ci', ...inputs }, githubContext)
@@ -261,9 +326,20 @@ describe('jwt with jwtPrivateKey (self-signed, as vault-action)', () => {
 
   it('signs RS256 with iss "vault-action", the GitHub context claims and exp = now + jwtTtl', async () => {
     const jwt = await signedLogin({ jwtPrivateKey: Buffer.from(pem).toString('base64'), jwtTtl: '120' })
-    const { payload, protectedHeader } = await jwtVerify(jwt, await importSPKI(publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'RS256'))
+    const { payload, protectedHeader } = await jwtVerify(
+      jwt,
+      await importSPKI(publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'RS256'),
+    )
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT' })
-    expect(payload).toMatchObject({ iss: 'vault-action', event: 'push', workflow: 'deploy', sha: 'abc123', actor: 'octocat', repository: 'octo-org/octo-repo', ref: 'refs/heads/main' })
+    expect(payload).toMatchObject({
+      iss: 'vault-action',
+      event: 'push',
+      workflow: 'deploy',
+      sha: 'abc123',
+      actor: 'octocat',
+      repository: 'octo-org/octo-repo',
+      ref: 'refs/heads/main',
+    })
     expect(payload.exp).toBe((payload.iat ?? 0) + 120)
     expect(payload.nbf).toBe(payload.iat)
     expect(Math.abs((payload.iat ?? 0) - Date.now() / 1000)).toBeLessThan(60)
@@ -279,7 +355,9 @@ describe('jwt with jwtPrivateKey (self-signed, as vault-action)', () => {
     const encrypted = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pass' }).toString()
     expect(decodeProtectedHeader(await signedLogin({ jwtPrivateKey: encrypted, jwtKeyPassword: 'pass' })).alg).toBe('RS256')
     const wrong = await runMainStep(t.fake.url, { method: 'jwt', jwtPrivateKey: encrypted, jwtKeyPassword: 'nope' })
-    expect(wrong.failed).toMatch(/^vault-oidc-action: input "jwtPrivateKey": is not a usable PEM private key \(or "jwtKeyPassword" is wrong\)/)
+    expect(wrong.failed).toMatch(
+      /^vault-oidc-action: input "jwtPrivateKey": is not a usable PEM private key \(or "jwtKeyPassword" is wrong\)/,
+    )
   })
 })
 

@@ -43,7 +43,13 @@ describe('run() of src/main.ts and src/post.ts', () => {
     try {
       const files = Object.fromEntries(['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE'].map((k) => [k, join(dir, k)]))
       for (const f of Object.values(files)) writeFileSync(f, '')
-      const inputs = { INPUT_URL: t.fake.url, INPUT_METHOD: 'approle', INPUT_ROLEID: 'r-1', INPUT_SECRETID: 's-1', INPUT_SECRETS: 'secret/app password | DB_PASSWORD' }
+      const inputs = {
+        INPUT_URL: t.fake.url,
+        INPUT_METHOD: 'approle',
+        INPUT_ROLEID: 'r-1',
+        INPUT_SECRETID: 's-1',
+        INPUT_SECRETS: 'secret/app password | DB_PASSWORD',
+      }
       const log = await asRunner({ ...inputs, ...files }, runMain)
       expect(process.exitCode ?? 0).toBe(0)
       expect(parseFileCommand(readFileSync(files.GITHUB_ENV!, 'utf8'))).toEqual({ DB_PASSWORD: 'pa55-w0rd' })
@@ -56,7 +62,9 @@ describe('run() of src/main.ts and src/post.ts', () => {
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
       const postLog = await asRunner(stateEnv, runPost)
       expect(postLog).toContain('revoked the Vault token')
-      expect(t.fake.requests.filter((r) => r.path === '/v1/auth/token/revoke-self').map((r) => r.headers['x-vault-token'])).toEqual(['hvs.fake-client-token'])
+      expect(t.fake.requests.filter((r) => r.path === '/v1/auth/token/revoke-self').map((r) => r.headers['x-vault-token'])).toEqual([
+        'hvs.fake-client-token',
+      ])
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -66,7 +74,10 @@ describe('run() of src/main.ts and src/post.ts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'entry-'))
     try {
       const env = join(dir, 'env')
-      const log = await asRunner({ INPUT_URL: '', INPUT_SECRETS: 'secret/app password', GITHUB_ENV: env, GITHUB_OUTPUT: join(dir, 'out') }, runMain)
+      const log = await asRunner(
+        { INPUT_URL: '', INPUT_SECRETS: 'secret/app password', GITHUB_ENV: env, GITHUB_OUTPUT: join(dir, 'out') },
+        runMain,
+      )
       expect(process.exitCode).toBe(1)
       expect(log).toMatch(/::error::vault-oidc-action: .*url/)
       expect(existsSync(env)).toBe(false)

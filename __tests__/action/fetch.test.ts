@@ -12,7 +12,10 @@ interface FetchRun {
   readonly warnings: string[]
 }
 
-async function fetch(spec: string, o: { concurrency?: number; ignoreNotFound?: boolean; encoding?: EncodingType; policies?: string[] } = {}): Promise<FetchRun> {
+async function fetch(
+  spec: string,
+  o: { concurrency?: number; ignoreNotFound?: boolean; encoding?: EncodingType; policies?: string[] } = {},
+): Promise<FetchRun> {
   const { vault: tokenless, platform } = t.connect({ concurrency: o.concurrency ?? 32 })
   const vault = tokenless.withToken('hvs.reader')
   const leases: string[] = []
@@ -29,12 +32,17 @@ async function fetch(spec: string, o: { concurrency?: number; ignoreNotFound?: b
 
 const fetchError = (spec: string, o: Parameters<typeof fetch>[1] = {}): Promise<string> => rejectionOf(fetch(spec, o))
 
-const reads = (): string[] => t.fake.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/v1/sys/')).map((r) => r.path.slice(4) + (r.query.size > 0 ? `?${r.query}` : ''))
+const reads = (): string[] =>
+  t.fake.requests
+    .filter((r) => r.method === 'GET' && !r.path.startsWith('/v1/sys/'))
+    .map((r) => r.path.slice(4) + (r.query.size > 0 ? `?${r.query}` : ''))
 
 describe('reads', () => {
   it('reads each distinct API path once, however it was written', async () => {
     t.fake.kv2('secret', 'app', { a: 'A', b: 'B' })
-    t.fake.on('GET /v1/secret/data/app', (req) => (req.query.get('version') === '1' ? { status: 200, body: { data: { data: { a: 'old' }, metadata: { version: 1 } } } } : undefined))
+    t.fake.on('GET /v1/secret/data/app', (req) =>
+      req.query.get('version') === '1' ? { status: 200, body: { data: { data: { a: 'old' }, metadata: { version: 1 } } } } : undefined,
+    )
     const { values } = await fetch('secret/app a; secret/app b | B2; secret/data/app a | A2; secret/app?version=1 a | OLD')
     expect(values.map((v) => [v.outputName, v.value, v.apiPath])).toEqual([
       ['a', 'A', 'secret/data/app'],
@@ -68,7 +76,10 @@ describe('reads', () => {
   })
 
   it('reports the leases of dynamic secrets', async () => {
-    t.fake.on('GET /v1/database/creds/ro', () => ({ status: 200, body: { lease_id: 'database/creds/ro/abc123', lease_duration: 3600, data: { username: 'u', password: 'p' } } }))
+    t.fake.on('GET /v1/database/creds/ro', () => ({
+      status: 200,
+      body: { lease_id: 'database/creds/ro/abc123', lease_duration: 3600, data: { username: 'u', password: 'p' } },
+    }))
     const { values, leases } = await fetch('database/creds/ro username; database/creds/ro password')
     expect(values.map((v) => v.envName)).toEqual(['USERNAME', 'PASSWORD'])
     expect(leases).toEqual(['database/creds/ro/abc123'])
@@ -78,7 +89,9 @@ describe('reads', () => {
 describe('failures: all reported at once, nothing returned', () => {
   it('one missing path names the entry, the API path and the mount', async () => {
     t.fake.kv2('secret', 'app', { a: '1' })
-    expect(await fetchError('secret/app a; secret/nope a')).toBe('secrets entry 2 ("secret/nope a"): no secret at "secret/data/nope" (written as "secret/nope") on KV v2 mount "secret/" (HTTP 404); check the path and the ?version')
+    expect(await fetchError('secret/app a; secret/nope a')).toBe(
+      'secrets entry 2 ("secret/nope a"): no secret at "secret/data/nope" (written as "secret/nope") on KV v2 mount "secret/" (HTTP 404); check the path and the ?version',
+    )
   })
 
   it('several failures are listed together', async () => {
@@ -94,21 +107,30 @@ describe('failures: all reported at once, nothing returned', () => {
   })
 
   it('a path on a mount that could not be looked up suggests writing /data/', async () => {
-    expect(await fetchError('hidden/app a')).toBe('secrets entry 1 ("hidden/app a"): nothing at "hidden/app" (HTTP 404); if this is a KV v2 mount the token could not look up, write the path with /data/ (e.g. secret/data/app)')
+    expect(await fetchError('hidden/app a')).toBe(
+      'secrets entry 1 ("hidden/app a"): nothing at "hidden/app" (HTTP 404); if this is a KV v2 mount the token could not look up, write the path with /data/ (e.g. secret/data/app)',
+    )
   })
 
   it.each([
-    [{ deletion_time: '2025-01-02T03:04:05Z', destroyed: false, version: 2 }, 'version 2 was deleted at 2025-01-02T03:04:05Z ("secret/data/app?version=2"); read another version with ?version=N, or undelete it'],
+    [
+      { deletion_time: '2025-01-02T03:04:05Z', destroyed: false, version: 2 },
+      'version 2 was deleted at 2025-01-02T03:04:05Z ("secret/data/app?version=2"); read another version with ?version=N, or undelete it',
+    ],
     [{ deletion_time: '', destroyed: true, version: 2 }, 'version 2 was destroyed ("secret/data/app?version=2")'],
   ])('a deleted or destroyed version is a clear error, not an empty value', async (metadata, detail) => {
     t.fake.kv2('secret', 'app', { a: 'current' })
-    t.fake.on('GET /v1/secret/data/app', (req) => (req.query.get('version') === '2' ? { status: 404, body: { data: { data: null, metadata } } } : undefined))
+    t.fake.on('GET /v1/secret/data/app', (req) =>
+      req.query.get('version') === '2' ? { status: 404, body: { data: { data: null, metadata } } } : undefined,
+    )
     expect(await fetchError('secret/app?version=2 a')).toContain(`secrets entry 1 ("secret/app?version=2 a"): ${detail}`)
   })
 
   it('an answer without data is an error', async () => {
     t.fake.on('GET /v1/sys/health', () => ({ status: 200, body: { initialized: true } }))
-    expect(await fetchError('sys/health initialized')).toBe('secrets entry 1 ("sys/health initialized"): "sys/health" answered without data (is it a readable secret path?)')
+    expect(await fetchError('sys/health initialized')).toBe(
+      'secrets entry 1 ("sys/health initialized"): "sys/health" answered without data (is it a readable secret path?)',
+    )
   })
 })
 
@@ -117,16 +139,24 @@ describe('ignoreNotFound', () => {
     t.fake.kv2('secret', 'app', { a: '1' })
     const { values, warnings } = await fetch('secret/nope a | X; secret/app a', { ignoreNotFound: true })
     expect(values.map((v) => v.outputName)).toEqual(['a'])
-    expect(warnings).toEqual([expect.stringMatching(/^secrets entry 1 \("secret\/nope a"\): no secret at "secret\/data\/nope".*\(skipped: ignoreNotFound is true\)$/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^secrets entry 1 \("secret\/nope a"\): no secret at "secret\/data\/nope".*\(skipped: ignoreNotFound is true\)$/,
+      ),
+    ])
     expect(await fetchError('secret/app b', { ignoreNotFound: true })).toContain('no value for "b"')
   })
 
   it('skips a deleted version too (Vault answers 404, as vault-action sees it), naming the deletion in the warning', async () => {
     t.fake.kv2('secret', 'app', { a: 'current' })
     const metadata = { deletion_time: '2025-01-02T03:04:05Z', destroyed: false, version: 2 }
-    t.fake.on('GET /v1/secret/data/app', (req) => (req.query.get('version') === '2' ? { status: 404, body: { data: { data: null, metadata } } } : undefined))
+    t.fake.on('GET /v1/secret/data/app', (req) =>
+      req.query.get('version') === '2' ? { status: 404, body: { data: { data: null, metadata } } } : undefined,
+    )
     const { values, warnings } = await fetch('secret/app?version=2 a | OLD; secret/app a | NOW', { ignoreNotFound: true })
     expect(values.map((v) => [v.outputName, v.value])).toEqual([['NOW', 'current']])
-    expect(warnings).toEqual(['secrets entry 1 ("secret/app?version=2 a"): version 2 was deleted at 2025-01-02T03:04:05Z ("secret/data/app?version=2"); read another version with ?version=N, or undelete it (skipped: ignoreNotFound is true)'])
+    expect(warnings).toEqual([
+      'secrets entry 1 ("secret/app?version=2 a"): version 2 was deleted at 2025-01-02T03:04:05Z ("secret/data/app?version=2"); read another version with ?version=N, or undelete it (skipped: ignoreNotFound is true)',
+    ])
   })
 })

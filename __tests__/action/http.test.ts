@@ -41,7 +41,7 @@ describe('retry policy of the HTTP client', () => {
     expect(sent).toBe(3)
   })
 
-  it.each([400, 401, 403, 405])('HTTP %i is never retried and carries Vault\'s message', async (status) => {
+  it.each([400, 401, 403, 405])("HTTP %i is never retried and carries Vault's message", async (status) => {
     t.fake.on('GET /v1/kv/app', () => ({ status, body: { errors: ['nope: ' + status] } }))
     const { result, slept, sent } = await readApp()
     expect(sent).toBe(1)
@@ -121,7 +121,9 @@ describe('redirects', () => {
     const { vault: tokenless, slept } = t.connect()
     const vault = tokenless.withToken('hvs.must-not-leave')
     const err = await rejectionOf(vault.read('kv/app'), NetworkError)
-    expect(err.message).toContain(`redirected (307) to another host, ${new URL(other.url).host}; the request was not followed so that the Vault token is never sent to another host`)
+    expect(err.message).toContain(
+      `redirected (307) to another host, ${new URL(other.url).host}; the request was not followed so that the Vault token is never sent to another host`,
+    )
     expect(other.requests).toEqual([])
     expect(slept).toEqual([])
   })
@@ -152,7 +154,11 @@ describe('connections', () => {
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r))
     const platform = memoryPlatform()
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    const { http, vault } = connect({ url, extraHeaders: {}, tls: { skipVerify: false }, retries: 0, requestTimeoutMs: 5000, concurrency: 4 }, platform.log, Date.now() + 30_000)
+    const { http, vault } = connect(
+      { url, extraHeaders: {}, tls: { skipVerify: false }, retries: 0, requestTimeoutMs: 5000, concurrency: 4 },
+      platform.log,
+      Date.now() + 30_000,
+    )
     try {
       for (let i = 0; i < 5; i++) await vault.read(`kv/s${i}`)
       expect(connections).toBe(1)
@@ -170,7 +176,13 @@ describe('connections', () => {
     await vault.read('secret/data/app')
     await vault.login('auth/userpass/login/u', { password: 'p' })
     expect(t.fake.requests).toHaveLength(3)
-    for (const r of t.fake.requests) expect([r.path, r.headers['x-vault-namespace'], r.headers['x-team'], r.headers['x-trace']]).toEqual([r.path, 'team-a/sub', 'blue', '1'])
+    for (const r of t.fake.requests)
+      expect([r.path, r.headers['x-vault-namespace'], r.headers['x-team'], r.headers['x-trace']]).toEqual([
+        r.path,
+        'team-a/sub',
+        'blue',
+        '1',
+      ])
     expect(requestsTo(t.fake, 'POST', 'auth/userpass/login/u')[0]?.headers['x-vault-token']).toBeUndefined()
   })
 })

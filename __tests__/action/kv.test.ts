@@ -4,7 +4,10 @@ import { requestsTo, useFakeVault } from './helpers.js'
 
 const t = useFakeVault()
 
-const lookups = (): string[] => t.fake.requests.filter((r) => r.path.startsWith('/v1/sys/internal/ui/mounts/')).map((r) => r.path.slice('/v1/sys/internal/ui/mounts/'.length))
+const lookups = (): string[] =>
+  t.fake.requests
+    .filter((r) => r.path.startsWith('/v1/sys/internal/ui/mounts/'))
+    .map((r) => r.path.slice('/v1/sys/internal/ui/mounts/'.length))
 
 async function resolve(paths: string[]): Promise<Record<string, string>> {
   const { vault, platform } = t.connect()
@@ -16,7 +19,17 @@ describe('KV path resolution against the fake', () => {
   it('inserts data/ for KV v2, never doubles it, keeps ?version=N, and leaves KV v1 alone', async () => {
     t.fake.kv2('secret', 'app', { a: '1' })
     t.fake.kv1('kv', 'legacy', { a: '1' })
-    expect(await resolve(['secret/app', 'secret/team/app', 'secret/data/app', 'secret/app?version=2', 'secret/data/app?version=3', 'kv/legacy', 'kv/data/x'])).toEqual({
+    expect(
+      await resolve([
+        'secret/app',
+        'secret/team/app',
+        'secret/data/app',
+        'secret/app?version=2',
+        'secret/data/app?version=3',
+        'kv/legacy',
+        'kv/data/x',
+      ]),
+    ).toEqual({
       'secret/app': 'secret/data/app',
       'secret/team/app': 'secret/data/team/app',
       'secret/data/app': 'secret/data/app',
@@ -43,7 +56,10 @@ describe('KV path resolution against the fake', () => {
   })
 
   it('leaves paths on other engines as written', async () => {
-    t.fake.on('GET /v1/sys/internal/ui/mounts/database/creds/ro', () => ({ status: 200, body: { data: { path: 'database/', type: 'database', options: null } } }))
+    t.fake.on('GET /v1/sys/internal/ui/mounts/database/creds/ro', () => ({
+      status: 200,
+      body: { data: { path: 'database/', type: 'database', options: null } },
+    }))
     expect(await resolve(['database/creds/ro'])).toEqual({ 'database/creds/ro': 'database/creds/ro' })
   })
 
@@ -60,13 +76,19 @@ describe('KV path resolution against the fake', () => {
     const { vault, platform } = t.connect({ retries: 1 })
     const resolved = await resolvePaths(['secret/app'], vault, platform.log)
     expect(resolved.get('secret/app')?.api).toBe('secret/app')
-    expect(platform.lines('debug').join('\n')).toContain('mount lookup for "secret/app" failed (mount lookup for "secret/app": HTTP 500: internal error); reading the path as written')
+    expect(platform.lines('debug').join('\n')).toContain(
+      'mount lookup for "secret/app" failed (mount lookup for "secret/app": HTTP 500: internal error); reading the path as written',
+    )
   })
 
   it('looks each mount up once, however many paths it holds', async () => {
     t.fake.kv2('secret', 'x', {})
     t.fake.kv1('kv', 'x', {})
-    const paths = [...Array.from({ length: 20 }, (_, i) => `secret/app${i}`), ...Array.from({ length: 10 }, (_, i) => `kv/app${i}?version=1`), 'secret/app0']
+    const paths = [
+      ...Array.from({ length: 20 }, (_, i) => `secret/app${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `kv/app${i}?version=1`),
+      'secret/app0',
+    ]
     const api = await resolve(paths)
     expect(api['secret/app19']).toBe('secret/data/app19')
     expect(lookups().sort()).toEqual(['kv/app0', 'secret/app0'])
@@ -79,7 +101,10 @@ describe('KV path resolution against the fake', () => {
 
   it('a mount in a child namespace comes back with its path from the root: data/ still goes right after the mount as written', async () => {
     // what OpenBao answers inside namespace "team-a" for "ci/secret/app" when secret/ is mounted in team-a/ci
-    t.fake.on(/^GET \/v1\/sys\/internal\/ui\/mounts\/ci\/secret\//, () => ({ status: 200, body: { data: { path: 'team-a/ci/secret/', type: 'kv', options: { version: '2' } } } }))
+    t.fake.on(/^GET \/v1\/sys\/internal\/ui\/mounts\/ci\/secret\//, () => ({
+      status: 200,
+      body: { data: { path: 'team-a/ci/secret/', type: 'kv', options: { version: '2' } } },
+    }))
     const { vault, platform } = t.connect({ namespace: 'team-a' })
     const resolved = await resolvePaths(['ci/secret/app', 'ci/secret/other?version=2'], vault, platform.log)
     expect(resolved.get('ci/secret/app')?.api).toBe('ci/secret/data/app')
@@ -89,12 +114,18 @@ describe('KV path resolution against the fake', () => {
   })
 
   it('inside a namespace, a refused lookup into a child namespace asks that namespace itself (OpenBao refuses the first)', async () => {
-    t.fake.on('GET /v1/ci/sys/internal/ui/mounts/secret/app', () => ({ status: 200, body: { data: { path: 'secret/', type: 'kv', options: { version: '2' } } } }))
+    t.fake.on('GET /v1/ci/sys/internal/ui/mounts/secret/app', () => ({
+      status: 200,
+      body: { data: { path: 'secret/', type: 'kv', options: { version: '2' } } },
+    }))
     const { vault, platform } = t.connect({ namespace: 'team-a' })
     const resolved = await resolvePaths(['ci/secret/app', 'ci/secret/more'], vault, platform.log)
     expect(resolved.get('ci/secret/app')?.api).toBe('ci/secret/data/app')
     expect(resolved.get('ci/secret/more')?.api).toBe('ci/secret/data/more')
-    expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/sys/internal/ui/mounts/ci/secret/app', '/v1/ci/sys/internal/ui/mounts/secret/app'])
+    expect(t.fake.requests.map((r) => r.path)).toEqual([
+      '/v1/sys/internal/ui/mounts/ci/secret/app',
+      '/v1/ci/sys/internal/ui/mounts/secret/app',
+    ])
     expect(platform.lines('debug')).toContain('mount lookup for "ci/secret/app" was refused; asked namespace "ci/" instead')
   })
 
@@ -102,7 +133,11 @@ describe('KV path resolution against the fake', () => {
     const { vault, platform } = t.connect({ namespace: 'team-a' })
     const resolved = await resolvePaths(['x/y/secret/app'], vault, platform.log)
     expect(resolved.get('x/y/secret/app')?.api).toBe('x/y/secret/app')
-    expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/sys/internal/ui/mounts/x/y/secret/app', '/v1/x/sys/internal/ui/mounts/y/secret/app', '/v1/x/y/sys/internal/ui/mounts/secret/app'])
+    expect(t.fake.requests.map((r) => r.path)).toEqual([
+      '/v1/sys/internal/ui/mounts/x/y/secret/app',
+      '/v1/x/sys/internal/ui/mounts/y/secret/app',
+      '/v1/x/y/sys/internal/ui/mounts/secret/app',
+    ])
   })
 
   it('without a namespace a refused lookup is not retried', async () => {

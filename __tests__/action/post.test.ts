@@ -65,6 +65,8 @@ describe('post step', () => {
 
   it('bad connection inputs are a warning, never a failure', async () => {
     const p = await post({ vaultToken: 'hvs.own' }, { url: 'not a url' })
-    expect(p.lines('warning')).toEqual(['could not revoke the Vault token/leases: input "url": is not a valid URL: "not a url" (expected e.g. https://vault.example.com:8200)'])
+    expect(p.lines('warning')).toEqual([
+      'could not revoke the Vault token/leases: input "url": is not a valid URL: "not a url" (expected e.g. https://vault.example.com:8200)',
+    ])
   })
 })

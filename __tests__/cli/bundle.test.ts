@@ -13,12 +13,23 @@ const loop = useLoopback(NASTY)
 
 /** A child that writes the given variables of its environment to `out` as JSON, then exits with `code`. */
 function reporter(out: string, code: number): string[] {
-  return [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.fromEntries(${JSON.stringify(Object.keys(NASTY))}.map((k) => [k, process.env[k]])))); process.exit(${code})`]
+  return [
+    process.execPath,
+    '-e',
+    `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.fromEntries(${JSON.stringify(Object.keys(NASTY))}.map((k) => [k, process.env[k]])))); process.exit(${code})`,
+  ]
 }
 
 describe('dist/cli.cjs', () => {
   it('on GitHub Actions: requests the ID token with --audience, masks every value, writes GITHUB_ENV and step outputs', async () => {
-    const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['--role', 'ci', '--audience', 'https://vault.example.com', '--secrets', 'secret/app QUOTES | QUOTES; secret/app MULTI | MULTI'])
+    const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, [
+      '--role',
+      'ci',
+      '--audience',
+      'https://vault.example.com',
+      '--secrets',
+      'secret/app QUOTES | QUOTES; secret/app MULTI | MULTI',
+    ])
     expect(run.code).toBe(0)
     expect(loop.issuer.audiences.at(-1)).toBe('https://vault.example.com')
     expect(run.env).toEqual({ QUOTES: NASTY.QUOTES, MULTI: NASTY.MULTI })
@@ -32,7 +43,10 @@ describe('dist/cli.cjs', () => {
     const cwd = readdirSync(loop.dir.path)
     const token = await loop.issuer.mint({ audience: 'https://vault.example.com' })
     const before = loop.vault.requests.length
-    const run = await runBundleCli(['exec', '--role', 'ci', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/app *', '--', ...reporter(out, 7)], { VAULT_ADDR: loop.vault.url, CI_TOKEN: token })
+    const run = await runBundleCli(
+      ['exec', '--role', 'ci', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/app *', '--', ...reporter(out, 7)],
+      { VAULT_ADDR: loop.vault.url, CI_TOKEN: token },
+    )
     expect(run.code).toBe(7)
     expect(differing(JSON.parse(readFileSync(out, 'utf8')) as Record<string, string>, NASTY)).toEqual([])
     expect(leaks(run.stdout + run.stderr, [...VALUES, token], 6)).toEqual([])
@@ -41,10 +55,13 @@ describe('dist/cli.cjs', () => {
     expect(paths.indexOf('/v1/auth/token/revoke-self')).toBeGreaterThan(paths.indexOf('/v1/secret/data/app'))
   })
 
-  it('exec: forwards SIGTERM to the child and exits with the child\'s code', async () => {
+  it("exec: forwards SIGTERM to the child and exits with the child's code", async () => {
     const token = await loop.issuer.mint({ audience: 'https://vault.example.com' })
     const script = "process.on('SIGTERM', () => process.exit(42)); console.log('ready'); setInterval(() => {}, 1000)"
-    const { child, result } = startBundle(['exec', '--role', 'ci', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/app QUOTES', '--', process.execPath, '-e', script], { VAULT_ADDR: loop.vault.url, CI_TOKEN: token })
+    const { child, result } = startBundle(
+      ['exec', '--role', 'ci', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/app QUOTES', '--', process.execPath, '-e', script],
+      { VAULT_ADDR: loop.vault.url, CI_TOKEN: token },
+    )
     await new Promise<void>((resolve) => child.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()))
     child.kill('SIGTERM')
     expect((await result).code).toBe(42)
@@ -53,7 +70,10 @@ describe('dist/cli.cjs', () => {
   it('exec: a missing command is exit 127 with its name, and the token is still revoked', async () => {
     const token = await loop.issuer.mint({ audience: 'https://vault.example.com' })
     const before = loop.vault.requests.length
-    const run = await runBundleCli(['exec', '--role', 'ci', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/app QUOTES', '--', 'no-such-command-xyz'], { VAULT_ADDR: loop.vault.url, CI_TOKEN: token })
+    const run = await runBundleCli(
+      ['exec', '--role', 'ci', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/app QUOTES', '--', 'no-such-command-xyz'],
+      { VAULT_ADDR: loop.vault.url, CI_TOKEN: token },
+    )
     expect(run.code).toBe(127)
     expect(run.stderr).toContain('cannot run "no-such-command-xyz": ENOENT')
     expect(loop.vault.requests.slice(before).map((r) => r.path)).toContain('/v1/auth/token/revoke-self')
@@ -62,7 +82,11 @@ describe('dist/cli.cjs', () => {
 
   it('--output - prints shell exports for eval, which round-trip through bash', async () => {
     const token = await loop.issuer.mint({ audience: 'https://vault.example.com' })
-    const run = await runBundleCli(['--role', 'ci', '--jwt-stdin', '--secrets', 'secret/app DOLLAR | D; secret/app CRLF | C', '--output', '-'], { VAULT_ADDR: loop.vault.url }, token)
+    const run = await runBundleCli(
+      ['--role', 'ci', '--jwt-stdin', '--secrets', 'secret/app DOLLAR | D; secret/app CRLF | C', '--output', '-'],
+      { VAULT_ADDR: loop.vault.url },
+      token,
+    )
     expect(run.code).toBe(0)
     const { execFileSync } = await import('node:child_process')
     const read = execFileSync('bash', ['-c', 'eval "$1"; printf %s "$D|$C"', 'bash', run.stdout], { encoding: 'utf8', input: '' })
@@ -72,7 +96,16 @@ describe('dist/cli.cjs', () => {
 
   describe('on a GitHub runner, stdout stays data: masks and log lines go to stderr (the runner reads both)', () => {
     it('--output -: stdout is only the export lines, and bash reads the values back', async () => {
-      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['--role', 'ci', '--audience', 'https://vault.example.com', '--secrets', 'secret/app DOLLAR | D; secret/app MULTI | M', '--output', '-'])
+      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, [
+        '--role',
+        'ci',
+        '--audience',
+        'https://vault.example.com',
+        '--secrets',
+        'secret/app DOLLAR | D; secret/app MULTI | M',
+        '--output',
+        '-',
+      ])
       expect(run.code).toBe(0)
       expect(run.stdout).not.toContain('::')
       const { execFileSync } = await import('node:child_process')
@@ -84,7 +117,11 @@ describe('dist/cli.cjs', () => {
     })
 
     it('claims: stdout has the claims and never the ID token; the token is masked on stderr', async () => {
-      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['claims', '--audience', 'https://vault.example.com'])
+      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, [
+        'claims',
+        '--audience',
+        'https://vault.example.com',
+      ])
       expect(run.code).toBe(0)
       const jwt = run.masks.find((m) => m.split('.').length === 3)
       expect(jwt).toBeDefined()
@@ -95,9 +132,24 @@ describe('dist/cli.cjs', () => {
 
     it('exec: every mask is on both streams before the child prints anything', async () => {
       const script = `process.stdout.write('child-out:' + process.env.D + '\\n'); process.stderr.write('child-err:' + process.env.D + '\\n')`
-      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, ['exec', '--role', 'ci', '--audience', 'https://vault.example.com', '--secrets', 'secret/app DOLLAR | D', '--', process.execPath, '-e', script])
+      const run = await runBundle('cli', { env: { ...loop.issuer.githubEnv(), VAULT_ADDR: loop.vault.url } }, [
+        'exec',
+        '--role',
+        'ci',
+        '--audience',
+        'https://vault.example.com',
+        '--secrets',
+        'secret/app DOLLAR | D',
+        '--',
+        process.execPath,
+        '-e',
+        script,
+      ])
       expect(run.code).toBe(0)
-      for (const [stream, label] of [[run.stdout, 'child-out:'], [run.stderr, 'child-err:']] as const) {
+      for (const [stream, label] of [
+        [run.stdout, 'child-out:'],
+        [run.stderr, 'child-err:'],
+      ] as const) {
         const lines = stream.split('\n')
         const mask = lines.indexOf(`::add-mask::${NASTY.DOLLAR as string}`)
         const child = lines.findIndex((l) => l.startsWith(label))

@@ -71,7 +71,9 @@ describe('private files', () => {
   })
 
   it('names the target when it cannot create the file', async () => {
-    await expect(writePrivate(dir.file('missing-dir/x.env'), 'A=1\n')).rejects.toThrow(/cannot create a file next to .*missing-dir\/x\.env: ENOENT/)
+    await expect(writePrivate(dir.file('missing-dir/x.env'), 'A=1\n')).rejects.toThrow(
+      /cannot create a file next to .*missing-dir\/x\.env: ENOENT/,
+    )
   })
 })
 

@@ -23,7 +23,7 @@ export const NASTY: Record<string, string> = {
   SPACES: '  leading and trailing  ',
   BACKSLASH: 'C:\\path\\to\\\'file\\ and \\" \\\\ \\n',
   EQUALS: 'a=b=c # not a comment',
-  BIG: 'x'.repeat(30_000) + '\n' + 'ÿ'.repeat(17_000) + "'\"$`\\" + 'end',
+  BIG: 'x'.repeat(30_000) + '\n' + 'ÿ'.repeat(17_000) + '\'"$`\\' + 'end',
 }
 
 export interface CliRun {
@@ -51,14 +51,24 @@ export async function cli(argv: readonly string[], env: Record<string, string | 
 export function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(GITHUB_|ACTIONS_|RUNNER_|VAULT_|BAO_|CI|GITLAB|CIRCLE|BUILDKITE|SEMAPHORE|BITBUCKET|TF_BUILD|SYSTEM_|BASH_ENV|KUBERNETES_|HTTPS?_PROXY|https?_proxy)/.test(k)) out[k] = v
+    if (
+      v !== undefined &&
+      !/^(GITHUB_|ACTIONS_|RUNNER_|VAULT_|BAO_|CI|GITLAB|CIRCLE|BUILDKITE|SEMAPHORE|BITBUCKET|TF_BUILD|SYSTEM_|BASH_ENV|KUBERNETES_|HTTPS?_PROXY|https?_proxy)/.test(
+        k,
+      )
+    )
+      out[k] = v
   }
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v
   return out
 }
 
 /** Starts dist/cli.cjs; `result` resolves when it exits. */
-export function startBundle(argv: readonly string[], env: Record<string, string | undefined>, stdin = ''): { child: ChildProcess; result: Promise<CliRun> } {
+export function startBundle(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  stdin = '',
+): { child: ChildProcess; result: Promise<CliRun> } {
   const child = spawn(process.execPath, [join(DIST, 'cli.cjs'), ...argv], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -120,13 +130,19 @@ export function tempDir(): TempDir {
 /** Reads `name` after `source FILE` in bash, byte for byte. */
 export function bashRead(file: string, names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const name of names) out[name] = execFileSync('bash', ['-c', `source "$1"; printf %s "\${${name}}"`, 'bash', file], { encoding: 'utf8', input: '', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } })
+  for (const name of names)
+    out[name] = execFileSync('bash', ['-c', `source "$1"; printf %s "\${${name}}"`, 'bash', file], {
+      encoding: 'utf8',
+      input: '',
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' },
+    })
   return out
 }
 
 /** Parses a dotenv file with python-dotenv (dotenv_values, interpolation off as the README says), as JSON. */
 export function pythonDotenv(file: string): Record<string, string> {
-  const script = 'import json,sys\nfrom dotenv import dotenv_values\nsys.stdout.write(json.dumps(dotenv_values(sys.argv[1], interpolate=False)))'
+  const script =
+    'import json,sys\nfrom dotenv import dotenv_values\nsys.stdout.write(json.dumps(dotenv_values(sys.argv[1], interpolate=False)))'
   return JSON.parse(execFileSync(dotenvPython(), ['-c', script, file], { encoding: 'utf8' })) as Record<string, string>
 }
 

@@ -32,14 +32,23 @@ describe(`${SERVER}: the npm package`, () => {
   let issuer: OidcIssuer
   /** npm with no registry it could reach and an empty cache: whatever it installs comes from the tarball. */
   const npmEnv = (): Record<string, string> =>
-    cleanEnv({ npm_config_registry: 'http://127.0.0.1:9/', npm_config_cache: join(work, 'npm-cache'), npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' })
+    cleanEnv({
+      npm_config_registry: 'http://127.0.0.1:9/',
+      npm_config_cache: join(work, 'npm-cache'),
+      npm_config_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    })
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'vault-oidc-pack-'))
     ;[vault, issuer, packed] = await startTogether([
       startVaultServer(),
       startOidcIssuer(),
-      exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, env: npmEnv(), encoding: 'utf8' }).then((r) => (JSON.parse(r.stdout) as Packed[])[0]!),
+      exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, env: npmEnv(), encoding: 'utf8' }).then(
+        (r) => (JSON.parse(r.stdout) as Packed[])[0]!,
+      ),
     ] as const)
   }, 120_000)
   afterAll(async () => {
@@ -84,10 +93,14 @@ describe(`${SERVER}: the npm package`, () => {
 
   it('installs alone, with no registry, and the installed vault-oidc runs exec against the real dev server', async () => {
     const prefix = join(work, 'prefix')
-    await exec('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(work, packed.filename)], { env: npmEnv(), encoding: 'utf8' })
+    await exec('npm', ['install', '--global', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(work, packed.filename)], {
+      env: npmEnv(),
+      encoding: 'utf8',
+    })
     const installed = join(prefix, 'lib', 'node_modules', PKG.name)
     expect(existsSync(join(installed, 'node_modules'))).toBe(false) // nothing else was pulled in
-    const env = (extra: Record<string, string>): Record<string, string> => cleanEnv({ ...extra, PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin` })
+    const env = (extra: Record<string, string>): Record<string, string> =>
+      cleanEnv({ ...extra, PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin` })
 
     expect((await exec('vault-oidc', ['--version'], { env: env({}), encoding: 'utf8' })).stdout).toBe(`vault-oidc ${PKG.version}\n`)
     expect((await exec('vault-oidc', ['-h'], { env: env({}), encoding: 'utf8' })).stdout).toContain('vault-oidc exec [flags] -- CMD ARGS')
@@ -95,12 +108,34 @@ describe(`${SERVER}: the npm package`, () => {
     await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
     await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
     await vault.api('PUT', 'sys/policies/acl/packed', { policy: 'path "secret/data/packed" { capabilities = ["read"] }' })
-    await vault.api('POST', 'auth/jwt/role/packed', { role_type: 'jwt', user_claim: 'sub', bound_audiences: ['https://vault.test'], token_policies: ['packed'], token_ttl: '5m' })
+    await vault.api('POST', 'auth/jwt/role/packed', {
+      role_type: 'jwt',
+      user_claim: 'sub',
+      bound_audiences: ['https://vault.test'],
+      token_policies: ['packed'],
+      token_ttl: '5m',
+    })
     await vault.api('POST', 'secret/data/packed', { data: { password: VALUE } })
     const token = await issuer.mint({ audience: 'https://vault.test' })
     const out = join(work, 'child-saw')
     const child = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(out)}, process.env.DB_PASSWORD)`]
-    const run = await exec('vault-oidc', ['exec', '--url', vault.addr, '--role', 'packed', '--jwt-env', 'CI_TOKEN', '--secrets', 'secret/data/packed password | DB_PASSWORD', '--', ...child], { env: env({ CI_TOKEN: token }), encoding: 'utf8' })
+    const run = await exec(
+      'vault-oidc',
+      [
+        'exec',
+        '--url',
+        vault.addr,
+        '--role',
+        'packed',
+        '--jwt-env',
+        'CI_TOKEN',
+        '--secrets',
+        'secret/data/packed password | DB_PASSWORD',
+        '--',
+        ...child,
+      ],
+      { env: env({ CI_TOKEN: token }), encoding: 'utf8' },
+    )
     expect(readFileSync(out, 'utf8') === VALUE).toBe(true)
     expect(run.stderr).toContain('vault-oidc: exported 1 environment variable(s) from 1 source(s)')
     expect(run.stderr).toContain('revoked the Vault token')
@@ -109,11 +144,20 @@ describe(`${SERVER}: the npm package`, () => {
 
   it("e2e.yml's revocation check (.github/actions/assert-revoked post step) fails while a role token lives, passes once it is revoked", async () => {
     const check = (): Promise<{ stdout: string }> =>
-      exec(process.execPath, [join(ROOT, '.github', 'actions', 'assert-revoked', 'post.mjs')], { env: cleanEnv({ INPUT_URL: vault.addr, 'INPUT_ROOT-TOKEN': vault.rootToken, INPUT_ROLE: 'packed' }), encoding: 'utf8' })
+      exec(process.execPath, [join(ROOT, '.github', 'actions', 'assert-revoked', 'post.mjs')], {
+        env: cleanEnv({ INPUT_URL: vault.addr, 'INPUT_ROOT-TOKEN': vault.rootToken, INPUT_ROLE: 'packed' }),
+        encoding: 'utf8',
+      })
     // after the installed CLI's exec above, every token of the role was revoked
     expect((await check()).stdout).toContain('no token of role "packed" is alive: every one was revoked')
-    const login = await vault.api<{ auth: { client_token: string } }>('POST', 'auth/jwt/login', { role: 'packed', jwt: await issuer.mint({ audience: 'https://vault.test' }) })
-    await expect(check()).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('::error::1 token(s) of role "packed" are still alive') })
+    const login = await vault.api<{ auth: { client_token: string } }>('POST', 'auth/jwt/login', {
+      role: 'packed',
+      jwt: await issuer.mint({ audience: 'https://vault.test' }),
+    })
+    await expect(check()).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('::error::1 token(s) of role "packed" are still alive'),
+    })
     await vault.api('POST', 'auth/token/revoke-self', {}, { token: login.body.auth.client_token })
     expect((await check()).stdout).toContain('no token of role "packed" is alive')
   })

@@ -28,11 +28,13 @@ interface OrbCommand {
   steps: Array<{ run: { environment: Record<string, string>; command: string } }>
 }
 
-
 const loop = useLoopback({ db_password: VALUE })
 beforeAll(() => {
   // npx, faked: check that it runs our package, then start the CLI from dist with the arguments after the bin name
-  loop.dir.fakeExecutable('npx', `[ "$1 $2" = "--yes --package" ] || exit 90\nwhile [ "$1" != vault-oidc ]; do shift; done; shift\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(DIST, 'cli.cjs'))} "$@"`)
+  loop.dir.fakeExecutable(
+    'npx',
+    `[ "$1 $2" = "--yes --package" ] || exit 90\nwhile [ "$1" != vault-oidc ]; do shift; done; shift\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(DIST, 'cli.cjs'))} "$@"`,
+  )
 })
 
 describe('CircleCI orb (orb/orb.yml)', () => {
@@ -41,7 +43,21 @@ describe('CircleCI orb (orb/orb.yml)', () => {
 
   it('is an orb with a load-secrets command whose parameters mirror the main flags, each one used', () => {
     expect(orb.version).toBe(2.1)
-    expect(Object.keys(command.parameters)).toEqual(expect.arrayContaining(['url', 'secrets', 'role', 'method', 'path', 'audience', 'namespace', 'ca-certificate', 'export-token', 'ignore-not-found', 'version']))
+    expect(Object.keys(command.parameters)).toEqual(
+      expect.arrayContaining([
+        'url',
+        'secrets',
+        'role',
+        'method',
+        'path',
+        'audience',
+        'namespace',
+        'ca-certificate',
+        'export-token',
+        'ignore-not-found',
+        'version',
+      ]),
+    )
     const used = JSON.stringify(command.steps)
     for (const name of Object.keys(command.parameters)) expect(used).toContain(`<< parameters.${name} >>`)
     expect([...used.matchAll(/<< parameters\.([a-z-]+) >>/g)].map((m) => m[1]).filter((p) => !(p! in command.parameters))).toEqual([])
@@ -62,10 +78,16 @@ describe('CircleCI orb (orb/orb.yml)', () => {
     loop.dir.fakeExecutable('circleci', `printf %s ${JSON.stringify(token)}`)
     const env = stepEnv({ role: 'ci', audience: 'https://vault.example.com', secrets: 'secret/app db_password | DB_PASSWORD' })
     const bashEnv = loop.dir.file('bash_env')
-    const run = await shell('/bin/sh', command.steps[0]!.run.command, cleanEnv({ ...env, CIRCLECI: 'true', BASH_ENV: bashEnv, VAULT_ADDR: loop.vault.url, PATH: `${loop.dir.path}:${process.env.PATH}` }))
+    const run = await shell(
+      '/bin/sh',
+      command.steps[0]!.run.command,
+      cleanEnv({ ...env, CIRCLECI: 'true', BASH_ENV: bashEnv, VAULT_ADDR: loop.vault.url, PATH: `${loop.dir.path}:${process.env.PATH}` }),
+    )
     expect(loop.dir.args('circleci').at(-1)).toEqual(['run', 'oidc', 'get', '--claims', '{"aud":"https://vault.example.com"}'])
     expect(loop.dir.args('npx').at(-1)?.slice(0, 3)).toEqual(['--yes', '--package', `vault-oidc-action@${PKG.version}`])
-    expect(execFileSync('bash', ['-c', `. "$1"; printf %s "$DB_PASSWORD"`, 'bash', bashEnv], { encoding: 'utf8', input: '' }) === VALUE).toBe(true)
+    expect(
+      execFileSync('bash', ['-c', `. "$1"; printf %s "$DB_PASSWORD"`, 'bash', bashEnv], { encoding: 'utf8', input: '' }) === VALUE,
+    ).toBe(true)
     // CircleCI has no step outputs: the log counts only what happened
     expect(run.stderr).toContain('vault-oidc: exported 1 environment variable(s) from 1 source(s)')
     expect(run.stderr).not.toContain('output(s)')
@@ -75,10 +97,17 @@ describe('CircleCI orb (orb/orb.yml)', () => {
     const noBash = mkdtempSync(join(tmpdir(), 'no-bash-'))
     try {
       const env = stepEnv({ role: 'ci', secrets: 'secret/app db_password' })
-      const failed = shell('/bin/sh', command.steps[0]!.run.command, { ...env, CIRCLECI: 'true', BASH_ENV: join(noBash, 'bash_env'), PATH: noBash })
+      const failed = shell('/bin/sh', command.steps[0]!.run.command, {
+        ...env,
+        CIRCLECI: 'true',
+        BASH_ENV: join(noBash, 'bash_env'),
+        PATH: noBash,
+      })
       await expect(failed).rejects.toMatchObject({
         code: 1,
-        stderr: expect.stringContaining(`vault-oidc/load-secrets: this executor has no bash. CircleCI hands variables to later steps through $BASH_ENV, which only bash reads: use an image with bash (e.g. cimg/node), or run 'npx --yes --package vault-oidc-action@${PKG.version} vault-oidc exec -- CMD'`),
+        stderr: expect.stringContaining(
+          `vault-oidc/load-secrets: this executor has no bash. CircleCI hands variables to later steps through $BASH_ENV, which only bash reads: use an image with bash (e.g. cimg/node), or run 'npx --yes --package vault-oidc-action@${PKG.version} vault-oidc exec -- CMD'`,
+        ),
       })
       expect(readdirSync(noBash)).toEqual([])
     } finally {
@@ -93,7 +122,10 @@ describe('CircleCI orb (orb/orb.yml)', () => {
 })
 
 describe('GitLab template (templates/gitlab-vault-oidc.yml)', () => {
-  const template = yaml.load(readFileSync(join(ROOT, 'templates', 'gitlab-vault-oidc.yml'), 'utf8')) as Record<string, { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; before_script: string[] }>
+  const template = yaml.load(readFileSync(join(ROOT, 'templates', 'gitlab-vault-oidc.yml'), 'utf8')) as Record<
+    string,
+    { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; before_script: string[] }
+  >
   const job = template['.vault-oidc']!
 
   it('is a hidden job that declares the ID token', () => {
@@ -108,7 +140,16 @@ describe('GitLab template (templates/gitlab-vault-oidc.yml)', () => {
     const script = ['set -e', ...job.before_script, 'printf %s "$DB_PASSWORD"'].join('\n')
     const out = await bash(
       script,
-      cleanEnv({ ...job.variables, GITLAB_CI: 'true', TMPDIR: tmp, VAULT_ID_TOKEN: token, VAULT_ADDR: loop.vault.url, VAULT_AUTH_ROLE: 'ci', VAULT_OIDC_SECRETS: 'secret/app db_password | DB_PASSWORD', PATH: `${loop.dir.path}:${process.env.PATH}` }),
+      cleanEnv({
+        ...job.variables,
+        GITLAB_CI: 'true',
+        TMPDIR: tmp,
+        VAULT_ID_TOKEN: token,
+        VAULT_ADDR: loop.vault.url,
+        VAULT_AUTH_ROLE: 'ci',
+        VAULT_OIDC_SECRETS: 'secret/app db_password | DB_PASSWORD',
+        PATH: `${loop.dir.path}:${process.env.PATH}`,
+      }),
     )
     expect(out === VALUE).toBe(true)
     expect(readdirSync(tmp)).toEqual([])
@@ -129,7 +170,9 @@ describe('GitLab CI/CD component (templates/vault-oidc.yml)', () => {
   const inputs = header.spec.inputs
 
   /** What GitLab does with `include: component … inputs:`: every $[[ inputs.x ]] in keys and values, replaced. */
-  function interpolate(given: Record<string, string | boolean>): Record<string, { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; before_script: string[] }> {
+  function interpolate(
+    given: Record<string, string | boolean>,
+  ): Record<string, { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; before_script: string[] }> {
     const value = (name: string): string => {
       if (!(name in inputs)) throw new Error(`$[[ inputs.${name} ]] is not a declared input`)
       const v = given[name] ?? inputs[name]!.default
@@ -146,7 +189,17 @@ describe('GitLab CI/CD component (templates/vault-oidc.yml)', () => {
   }
 
   it('declares typed inputs (url and secrets required), each used, none used undeclared', () => {
-    expect(Object.keys(inputs).sort()).toEqual(['audience', 'auth-path', 'ignore-not-found', 'name', 'namespace', 'role', 'secrets', 'url', 'version'])
+    expect(Object.keys(inputs).sort()).toEqual([
+      'audience',
+      'auth-path',
+      'ignore-not-found',
+      'name',
+      'namespace',
+      'role',
+      'secrets',
+      'url',
+      'version',
+    ])
     for (const [name, input] of Object.entries(inputs)) {
       expect({ name, type: input.type }).toEqual({ name, type: name === 'ignore-not-found' ? 'boolean' : 'string' })
       expect({ name, required: input.default === undefined }).toEqual({ name, required: name === 'url' || name === 'secrets' })
@@ -166,10 +219,27 @@ describe('GitLab CI/CD component (templates/vault-oidc.yml)', () => {
     const job = jobs['.deploy-secrets']!
     // the audience defaults to the url (GitLab expands $VAULT_OIDC_URL from the job's variables)
     expect(job.id_tokens).toEqual({ VAULT_OIDC_ID_TOKEN: { aud: '$VAULT_OIDC_URL' } })
-    expect(job.variables).toEqual({ VAULT_OIDC_URL: loop.vault.url, VAULT_OIDC_ROLE: 'ci', VAULT_OIDC_SECRETS: secrets, VAULT_OIDC_AUTH_PATH: 'jwt', VAULT_OIDC_NAMESPACE: '', VAULT_OIDC_VERSION: PKG.version })
+    expect(job.variables).toEqual({
+      VAULT_OIDC_URL: loop.vault.url,
+      VAULT_OIDC_ROLE: 'ci',
+      VAULT_OIDC_SECRETS: secrets,
+      VAULT_OIDC_AUTH_PATH: 'jwt',
+      VAULT_OIDC_NAMESPACE: '',
+      VAULT_OIDC_VERSION: PKG.version,
+    })
     const token = await loop.issuer.mint({ audience: loop.vault.url })
     const script = ['set -e', ...job.before_script, 'printf %s "$DB_PASSWORD"'].join('\n')
-    const run = await shell('/bin/sh', script, cleanEnv({ ...job.variables, GITLAB_CI: 'true', TMPDIR: tmp, VAULT_OIDC_ID_TOKEN: token, PATH: `${loop.dir.path}:${process.env.PATH}` }))
+    const run = await shell(
+      '/bin/sh',
+      script,
+      cleanEnv({
+        ...job.variables,
+        GITLAB_CI: 'true',
+        TMPDIR: tmp,
+        VAULT_OIDC_ID_TOKEN: token,
+        PATH: `${loop.dir.path}:${process.env.PATH}`,
+      }),
+    )
     expect(run.stdout === VALUE).toBe(true)
     expect(readdirSync(tmp)).toEqual([])
     expect(loop.dir.args('npx').at(-1)?.slice(0, 3)).toEqual(['--yes', '--package', `vault-oidc-action@${PKG.version}`])

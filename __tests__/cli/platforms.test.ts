@@ -51,17 +51,24 @@ describe('GitLab CI', () => {
 
   it('takes the id_tokens name from --jwt-env and warns when the token has another audience than --audience', async () => {
     const token = await jwt({}, 'https://other.example.com')
-    const run = await cli([...SECRET_ARGS, '--jwt-env', 'MY_ID_TOKEN', '--audience', 'https://vault.example.com', '--output', loop.dir.file('g2.sh')], { GITLAB_CI: 'true', MY_ID_TOKEN: token, VAULT_ADDR: loop.vault.url })
+    const run = await cli(
+      [...SECRET_ARGS, '--jwt-env', 'MY_ID_TOKEN', '--audience', 'https://vault.example.com', '--output', loop.dir.file('g2.sh')],
+      { GITLAB_CI: 'true', MY_ID_TOKEN: token, VAULT_ADDR: loop.vault.url },
+    )
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(token)
-    expect(run.stderr).toContain('has aud "https://other.example.com", not --audience "https://vault.example.com"; GitLab sets the audience in the job\'s id_tokens:')
+    expect(run.stderr).toContain(
+      'has aud "https://other.example.com", not --audience "https://vault.example.com"; GitLab sets the audience in the job\'s id_tokens:',
+    )
     expect(differing(bashRead(loop.dir.file('g2.sh'), Object.keys(NASTY)), NASTY)).toEqual([])
   })
 
   it('explains id_tokens when the job has no token, and requires --output (or exec)', async () => {
     const missing = await cli([...SECRET_ARGS, '--output', loop.dir.file('none.env')], { GITLAB_CI: 'true', VAULT_ADDR: loop.vault.url })
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toContain('no GitLab ID token ($VAULT_ID_TOKEN): VAULT_ID_TOKEN is not set or empty. Declare it in the job: "id_tokens: { VAULT_ID_TOKEN: { aud:')
+    expect(missing.stderr).toContain(
+      'no GitLab ID token ($VAULT_ID_TOKEN): VAULT_ID_TOKEN is not set or empty. Declare it in the job: "id_tokens: { VAULT_ID_TOKEN: { aud:',
+    )
     const noOutput = await cli(SECRET_ARGS, { GITLAB_CI: 'true', VAULT_ID_TOKEN: await jwt(), VAULT_ADDR: loop.vault.url })
     expect(noOutput.code).toBe(2)
     expect(noOutput.stderr).toContain('--output: is required on GitLab CI')
@@ -99,7 +106,14 @@ describe('CircleCI', () => {
   it('without --audience presents $CIRCLE_OIDC_TOKEN_V2 (before $CIRCLE_OIDC_TOKEN) and does not run the circleci CLI', async () => {
     const v2 = await jwt({ sub: 'org/o/project/p/user/u/vcs-origin/x/vcs-ref/refs/heads/main' })
     const calls = loop.dir.args('circleci').length
-    const run = await cli(SECRET_ARGS, { CIRCLECI: 'true', BASH_ENV: loop.dir.file('bash_env2'), CIRCLE_OIDC_TOKEN_V2: v2, CIRCLE_OIDC_TOKEN: await jwt(), VAULT_ADDR: loop.vault.url, PATH: `${loop.dir.path}:${process.env.PATH}` })
+    const run = await cli(SECRET_ARGS, {
+      CIRCLECI: 'true',
+      BASH_ENV: loop.dir.file('bash_env2'),
+      CIRCLE_OIDC_TOKEN_V2: v2,
+      CIRCLE_OIDC_TOKEN: await jwt(),
+      VAULT_ADDR: loop.vault.url,
+      PATH: `${loop.dir.path}:${process.env.PATH}`,
+    })
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(v2)
     expect(loop.dir.args('circleci')).toHaveLength(calls)
@@ -109,7 +123,12 @@ describe('CircleCI', () => {
   it('a $BASH_ENV whose last line has no newline keeps that line and gets ours on lines of their own', async () => {
     const bashEnv = loop.dir.file('bash_env3')
     writeFileSync(bashEnv, 'export PRE=1')
-    const run = await cli(['--secrets', 'secret/app QUOTES'], { CIRCLECI: 'true', BASH_ENV: bashEnv, CIRCLE_OIDC_TOKEN_V2: await jwt(), VAULT_ADDR: loop.vault.url })
+    const run = await cli(['--secrets', 'secret/app QUOTES'], {
+      CIRCLECI: 'true',
+      BASH_ENV: bashEnv,
+      CIRCLE_OIDC_TOKEN_V2: await jwt(),
+      VAULT_ADDR: loop.vault.url,
+    })
     expect(run.code).toBe(0)
     expect(bashRead(bashEnv, ['PRE', 'QUOTES'])).toEqual({ PRE: '1', QUOTES: NASTY.QUOTES })
   })
@@ -130,7 +149,11 @@ describe('Semaphore and Bitbucket', () => {
   it('Bitbucket: presents $BITBUCKET_STEP_OIDC_TOKEN; --format shell output is read back by bash', async () => {
     const token = await jwt({ repositoryUuid: '{abc}' })
     const out = loop.dir.file('bitbucket-vars')
-    const run = await cli([...SECRET_ARGS, '--format', 'shell', '--output', out], { BITBUCKET_BUILD_NUMBER: '7', BITBUCKET_STEP_OIDC_TOKEN: token, VAULT_ADDR: loop.vault.url })
+    const run = await cli([...SECRET_ARGS, '--format', 'shell', '--output', out], {
+      BITBUCKET_BUILD_NUMBER: '7',
+      BITBUCKET_STEP_OIDC_TOKEN: token,
+      VAULT_ADDR: loop.vault.url,
+    })
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(token)
     expect(differing(bashRead(out, Object.keys(NASTY)), NASTY)).toEqual([])
@@ -146,8 +169,15 @@ describe('Buildkite', () => {
     try {
       const out = bk.file('vars.env')
       writeFileSync(bk.file('token'), token)
-      bk.fakeExecutable('buildkite-agent', `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; redactor) if [ -e ${JSON.stringify(out)} ]; then touch ${JSON.stringify(bk.file('too-late'))}; fi;; esac`)
-      const run = await cli([...SECRET_ARGS, '--audience', 'vault-aud', '--output', out], { BUILDKITE: 'true', VAULT_ADDR: loop.vault.url, PATH: `${bk.path}:${process.env.PATH}` })
+      bk.fakeExecutable(
+        'buildkite-agent',
+        `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; redactor) if [ -e ${JSON.stringify(out)} ]; then touch ${JSON.stringify(bk.file('too-late'))}; fi;; esac`,
+      )
+      const run = await cli([...SECRET_ARGS, '--audience', 'vault-aud', '--output', out], {
+        BUILDKITE: 'true',
+        VAULT_ADDR: loop.vault.url,
+        PATH: `${bk.path}:${process.env.PATH}`,
+      })
       expect(run.code).toBe(0)
       expect(bk.args('buildkite-agent')).toEqual([
         ['oidc', 'request-token', '--audience', 'vault-aud'],
@@ -170,11 +200,20 @@ describe('Buildkite', () => {
     const bk = tempDir()
     try {
       writeFileSync(bk.file('token'), await jwt())
-      bk.fakeExecutable('buildkite-agent', `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; *) echo "No help topic for 'redactor'" >&2; exit 3;; esac`)
-      const run = await cli([...SECRET_ARGS, '--output', bk.file('v.json')], { BUILDKITE: 'true', VAULT_ADDR: loop.vault.url, PATH: `${bk.path}:${process.env.PATH}` })
+      bk.fakeExecutable(
+        'buildkite-agent',
+        `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; *) echo "No help topic for 'redactor'" >&2; exit 3;; esac`,
+      )
+      const run = await cli([...SECRET_ARGS, '--output', bk.file('v.json')], {
+        BUILDKITE: 'true',
+        VAULT_ADDR: loop.vault.url,
+        PATH: `${bk.path}:${process.env.PATH}`,
+      })
       expect(run.code).toBe(0)
       expect(run.stderr.match(/NOT redacted/g)).toHaveLength(1)
-      expect(run.stderr).toContain('"buildkite-agent redactor add" failed (exit 3): this agent has no such command: the values are NOT redacted')
+      expect(run.stderr).toContain(
+        '"buildkite-agent redactor add" failed (exit 3): this agent has no such command: the values are NOT redacted',
+      )
       expect(differing(JSON.parse(readFileSync(bk.file('v.json'), 'utf8')) as Record<string, string>, NASTY)).toEqual([])
     } finally {
       bk.remove()
@@ -186,8 +225,15 @@ describe('Buildkite', () => {
     try {
       const token = await jwt()
       writeFileSync(bk.file('token'), token)
-      bk.fakeExecutable('buildkite-agent', `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; *) echo "invalid input: $(head -c 60 ${JSON.stringify(bk.file('buildkite-agent.stdin'))})" >&2; exit 1;; esac`)
-      const run = await cli(['--secrets', 'secret/app EQUALS | E', '--output', bk.file('w.json')], { BUILDKITE: 'true', VAULT_ADDR: loop.vault.url, PATH: `${bk.path}:${process.env.PATH}` })
+      bk.fakeExecutable(
+        'buildkite-agent',
+        `case "$1" in oidc) cat ${JSON.stringify(bk.file('token'))};; *) echo "invalid input: $(head -c 60 ${JSON.stringify(bk.file('buildkite-agent.stdin'))})" >&2; exit 1;; esac`,
+      )
+      const run = await cli(['--secrets', 'secret/app EQUALS | E', '--output', bk.file('w.json')], {
+        BUILDKITE: 'true',
+        VAULT_ADDR: loop.vault.url,
+        PATH: `${bk.path}:${process.env.PATH}`,
+      })
       expect(run.code).toBe(0)
       expect(run.stderr).toContain('"buildkite-agent redactor add" failed (exit 1): the values are NOT redacted')
       expect(run.stderr).not.toContain('invalid input')
@@ -203,28 +249,62 @@ describe('Azure DevOps', () => {
   it('POSTs to $SYSTEM_OIDCREQUESTURI?api-version=7.1 with $SYSTEM_ACCESSTOKEN and presents oidcToken', async () => {
     const token = await jwt({ prj_id: 'p' }, 'api://AzureADTokenExchange')
     loop.vault.on('POST /azure/oidctoken', (req) =>
-      req.headers.authorization === 'Bearer azure-access-token' && req.query.get('api-version') === '7.1' && req.headers['x-tfs-fedauthredirect'] === 'Suppress'
+      req.headers.authorization === 'Bearer azure-access-token' &&
+      req.query.get('api-version') === '7.1' &&
+      req.headers['x-tfs-fedauthredirect'] === 'Suppress'
         ? { status: 200, body: { oidcToken: token } }
         : { status: 401, body: {} },
     )
     const out = loop.dir.file('azure.env')
-    const run = await cli([...SECRET_ARGS, '--output', out], { TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: `${loop.vault.url}/azure/oidctoken`, SYSTEM_ACCESSTOKEN: 'azure-access-token', VAULT_ADDR: loop.vault.url })
+    const run = await cli([...SECRET_ARGS, '--output', out], {
+      TF_BUILD: 'True',
+      SYSTEM_OIDCREQUESTURI: `${loop.vault.url}/azure/oidctoken`,
+      SYSTEM_ACCESSTOKEN: 'azure-access-token',
+      VAULT_ADDR: loop.vault.url,
+    })
     expect(run.stderr).toContain('OIDC token: Azure DevOps OIDC token')
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(token)
     expect(differing(pythonDotenv(out), NASTY)).toEqual([])
     // every value (and each line of it) and the token registered with the agent's masker, and otherwise never printed
     const isCommand = (l: string): boolean => l.startsWith('##vso[task.setsecret]')
-    const secrets = run.stdout.split('\n').filter(isCommand).map((l) => l.slice('##vso[task.setsecret]'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%AZP25/g, '%'))
-    for (const v of [...VALUES, token]) for (const piece of [v, ...v.split(/\r?\n|\r/)].filter((x) => x.trim() !== '')) expect([piece.slice(0, 20), secrets.includes(piece)]).toEqual([piece.slice(0, 20), true])
+    const secrets = run.stdout
+      .split('\n')
+      .filter(isCommand)
+      .map((l) =>
+        l
+          .slice('##vso[task.setsecret]'.length)
+          .replace(/%0A/g, '\n')
+          .replace(/%0D/g, '\r')
+          .replace(/%AZP25/g, '%'),
+      )
+    for (const v of [...VALUES, token])
+      for (const piece of [v, ...v.split(/\r?\n|\r/)].filter((x) => x.trim() !== ''))
+        expect([piece.slice(0, 20), secrets.includes(piece)]).toEqual([piece.slice(0, 20), true])
     expect(run.stderr).not.toContain('cannot mask')
-    expectNothingPrinted({ ...run, stdout: run.stdout.split('\n').filter((l) => !isCommand(l)).join('\n') }, token, 'azure-access-token')
+    expectNothingPrinted(
+      {
+        ...run,
+        stdout: run.stdout
+          .split('\n')
+          .filter((l) => !isCommand(l))
+          .join('\n'),
+      },
+      token,
+      'azure-access-token',
+    )
   })
 
   it('tells how to map System.AccessToken when it is missing', async () => {
-    const run = await cli([...SECRET_ARGS, '--output', loop.dir.file('az2.env')], { TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: `${loop.vault.url}/azure/oidctoken`, VAULT_ADDR: loop.vault.url })
+    const run = await cli([...SECRET_ARGS, '--output', loop.dir.file('az2.env')], {
+      TF_BUILD: 'True',
+      SYSTEM_OIDCREQUESTURI: `${loop.vault.url}/azure/oidctoken`,
+      VAULT_ADDR: loop.vault.url,
+    })
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain('SYSTEM_ACCESSTOKEN is not set; map it into the step with "env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }"')
+    expect(run.stderr).toContain(
+      'SYSTEM_ACCESSTOKEN is not set; map it into the step with "env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }"',
+    )
   })
 })
 
@@ -232,20 +312,39 @@ describe('generic sources', () => {
   it('--jwt-file, --jwt-stdin and --jwt-env each present their token', async () => {
     const fromFile = await jwt({ sub: 'file' })
     writeFileSync(loop.dir.file('jwt.txt'), `${fromFile}\n`)
-    expect((await cli([...SECRET_ARGS, '--jwt-file', loop.dir.file('jwt.txt'), '--output', loop.dir.file('a.sh')], { VAULT_ADDR: loop.vault.url })).code).toBe(0)
+    expect(
+      (
+        await cli([...SECRET_ARGS, '--jwt-file', loop.dir.file('jwt.txt'), '--output', loop.dir.file('a.sh')], {
+          VAULT_ADDR: loop.vault.url,
+        })
+      ).code,
+    ).toBe(0)
     expect(lastLoginJwt()).toBe(fromFile)
     const fromStdin = await jwt({ sub: 'stdin' })
-    expect((await cli([...SECRET_ARGS, '--jwt-stdin', '--output', loop.dir.file('b.sh')], { VAULT_ADDR: loop.vault.url }, `${fromStdin}\n`)).code).toBe(0)
+    expect(
+      (await cli([...SECRET_ARGS, '--jwt-stdin', '--output', loop.dir.file('b.sh')], { VAULT_ADDR: loop.vault.url }, `${fromStdin}\n`))
+        .code,
+    ).toBe(0)
     expect(lastLoginJwt()).toBe(fromStdin)
     const fromEnv = await jwt({ sub: 'env' })
-    expect((await cli([...SECRET_ARGS, '--jwt-env', 'CODER_TOKEN', '--output', loop.dir.file('c.sh')], { VAULT_ADDR: loop.vault.url, CODER_TOKEN: fromEnv })).code).toBe(0)
+    expect(
+      (
+        await cli([...SECRET_ARGS, '--jwt-env', 'CODER_TOKEN', '--output', loop.dir.file('c.sh')], {
+          VAULT_ADDR: loop.vault.url,
+          CODER_TOKEN: fromEnv,
+        })
+      ).code,
+    ).toBe(0)
     expect(lastLoginJwt()).toBe(fromEnv)
   })
 
   it('a JWT flag wins over a $VAULT_TOKEN left in the environment (jwt login, not that token)', async () => {
     const token = await jwt({ sub: 'flag-wins' })
     writeFileSync(loop.dir.file('jwt2.txt'), token)
-    const run = await cli([...SECRET_ARGS, '--jwt-file', loop.dir.file('jwt2.txt'), '--output', loop.dir.file('d.sh')], { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.stale' })
+    const run = await cli([...SECRET_ARGS, '--jwt-file', loop.dir.file('jwt2.txt'), '--output', loop.dir.file('d.sh')], {
+      VAULT_ADDR: loop.vault.url,
+      VAULT_TOKEN: 'hvs.stale',
+    })
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(token)
   })
@@ -253,7 +352,10 @@ describe('generic sources', () => {
   it('a Kubernetes pod presents its service-account token file', async () => {
     const token = await jwt({ sub: 'system:serviceaccount:ci:deployer' })
     writeFileSync(loop.dir.file('sa-token'), token)
-    const run = await cli([...SECRET_ARGS, '--kubernetes-token-path', loop.dir.file('sa-token'), '--output', loop.dir.file('k.sh')], { KUBERNETES_SERVICE_HOST: '10.0.0.1', VAULT_ADDR: loop.vault.url })
+    const run = await cli([...SECRET_ARGS, '--kubernetes-token-path', loop.dir.file('sa-token'), '--output', loop.dir.file('k.sh')], {
+      KUBERNETES_SERVICE_HOST: '10.0.0.1',
+      VAULT_ADDR: loop.vault.url,
+    })
     expect(run.stderr).toContain('OIDC token: Kubernetes service-account token')
     expect(run.code).toBe(0)
     expect(lastLoginJwt()).toBe(token)
@@ -268,7 +370,12 @@ describe('generic sources', () => {
 
   it('uses $VAULT_TOKEN (BAO_TOKEN first) with method token: no login, nothing revoked', async () => {
     const before = loop.vault.requests.length
-    const run = await cli(['--secrets', 'secret/app QUOTES', '--output', loop.dir.file('t.json')], { VAULT_ADDR: 'http://127.0.0.1:9', BAO_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.wrong', BAO_TOKEN: 'hvs.user-token' })
+    const run = await cli(['--secrets', 'secret/app QUOTES', '--output', loop.dir.file('t.json')], {
+      VAULT_ADDR: 'http://127.0.0.1:9',
+      BAO_ADDR: loop.vault.url,
+      VAULT_TOKEN: 'hvs.wrong',
+      BAO_TOKEN: 'hvs.user-token',
+    })
     expect(run.code).toBe(0)
     const sent = loop.vault.requests.slice(before)
     expect(sent.map((r) => r.path)).not.toContain('/v1/auth/token/revoke-self')
@@ -277,20 +384,39 @@ describe('generic sources', () => {
     expectNothingPrinted(run, 'hvs.user-token')
   })
 
-  it('exec with the user\'s own token: the child\'s dynamic-secret leases are revoked when it exits, the token is not', async () => {
-    loop.vault.on('GET /v1/database/creds/ro', () => ({ status: 200, body: { lease_id: 'database/creds/ro/exec1', lease_duration: 60, data: { username: 'v-user', password: 'v-pass-123' } } }))
+  it("exec with the user's own token: the child's dynamic-secret leases are revoked when it exits, the token is not", async () => {
+    loop.vault.on('GET /v1/database/creds/ro', () => ({
+      status: 200,
+      body: { lease_id: 'database/creds/ro/exec1', lease_duration: 60, data: { username: 'v-user', password: 'v-pass-123' } },
+    }))
     const before = loop.vault.requests.length
-    const run = await cli(['exec', '--secrets', 'database/creds/ro password | DB_PASSWORD', '--', process.execPath, '-e', 'process.exit(process.env.DB_PASSWORD === "v-pass-123" ? 0 : 3)'], { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.user-token' })
+    const run = await cli(
+      [
+        'exec',
+        '--secrets',
+        'database/creds/ro password | DB_PASSWORD',
+        '--',
+        process.execPath,
+        '-e',
+        'process.exit(process.env.DB_PASSWORD === "v-pass-123" ? 0 : 3)',
+      ],
+      { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.user-token' },
+    )
     expect(run.code).toBe(0)
     const sent = loop.vault.requests.slice(before)
-    expect(sent.filter((r) => r.path === '/v1/sys/leases/revoke').map((r) => [r.body, r.headers['x-vault-token']])).toEqual([[{ lease_id: 'database/creds/ro/exec1', sync: true }, 'hvs.user-token']])
+    expect(sent.filter((r) => r.path === '/v1/sys/leases/revoke').map((r) => [r.body, r.headers['x-vault-token']])).toEqual([
+      [{ lease_id: 'database/creds/ro/exec1', sync: true }, 'hvs.user-token'],
+    ])
     expect(sent.map((r) => r.path)).not.toContain('/v1/auth/token/revoke-self')
   })
 })
 
-describe('messages in the CLI\'s terms', () => {
-  it('names inputs as flags, and leaves a secret key that shares an input\'s name as it is', async () => {
-    const missing = await cli(['--secrets', 'secret/app password', '--output', loop.dir.file('m.sh')], { VAULT_ADDR: loop.vault.url, VAULT_TOKEN: 'hvs.user-token' })
+describe("messages in the CLI's terms", () => {
+  it("names inputs as flags, and leaves a secret key that shares an input's name as it is", async () => {
+    const missing = await cli(['--secrets', 'secret/app password', '--output', loop.dir.file('m.sh')], {
+      VAULT_ADDR: loop.vault.url,
+      VAULT_TOKEN: 'hvs.user-token',
+    })
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('secrets entry 1 ("secret/app password"): no value for "password" (keys there: QUOTES,')
 
@@ -299,9 +425,14 @@ describe('messages in the CLI\'s terms', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const untrusted = await cli(['--secrets', 'secret/app QUOTES', '--output', loop.dir.file('u.sh'), '--retries', '0'], { VAULT_ADDR: url, VAULT_TOKEN: 'hvs.user-token' })
+      const untrusted = await cli(['--secrets', 'secret/app QUOTES', '--output', loop.dir.file('u.sh'), '--retries', '0'], {
+        VAULT_ADDR: url,
+        VAULT_TOKEN: 'hvs.user-token',
+      })
       expect(untrusted.code).toBe(1)
-      expect(untrusted.stderr).toContain('Give the server\'s CA in "--ca-certificate" (or VAULT_CACERT for the CLI); "--tls-skip-verify: true" only for tests')
+      expect(untrusted.stderr).toContain(
+        'Give the server\'s CA in "--ca-certificate" (or VAULT_CACERT for the CLI); "--tls-skip-verify: true" only for tests',
+      )
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
@@ -316,10 +447,25 @@ describe('OAuth2 client credentials', () => {
       seen.push({ auth: req.headers.authorization, type: req.headers['content-type'], body: req.body })
       return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: 300 } }
     })
-    const run = await cli([...SECRET_ARGS, '--oauth2-token-url', `${loop.vault.url}/oauth/token`, '--oauth2-client-id', 'app', '--oauth2-scope', 'vault', '--audience', 'https://vault.example.com', '--output', loop.dir.file('o.json')], {
-      VAULT_ADDR: loop.vault.url,
-      VAULT_OIDC_OAUTH2_CLIENT_SECRET: 's3cr3t/+=',
-    })
+    const run = await cli(
+      [
+        ...SECRET_ARGS,
+        '--oauth2-token-url',
+        `${loop.vault.url}/oauth/token`,
+        '--oauth2-client-id',
+        'app',
+        '--oauth2-scope',
+        'vault',
+        '--audience',
+        'https://vault.example.com',
+        '--output',
+        loop.dir.file('o.json'),
+      ],
+      {
+        VAULT_ADDR: loop.vault.url,
+        VAULT_OIDC_OAUTH2_CLIENT_SECRET: 's3cr3t/+=',
+      },
+    )
     expect(run.code).toBe(0)
     expect(seen).toEqual([
       {
@@ -332,11 +478,29 @@ describe('OAuth2 client credentials', () => {
     expectNothingPrinted(run, token, 's3cr3t/+=')
   })
 
-  it('reports the endpoint\'s error, not the secret; --oauth2-client-auth post sends the secret in the body', async () => {
+  it("reports the endpoint's error, not the secret; --oauth2-client-auth post sends the secret in the body", async () => {
     let body: unknown
-    loop.vault.on('POST /oauth/bad', (req) => ((body = req.body), { status: 401, body: { error: 'invalid_client', error_description: 'unknown client' } }))
+    loop.vault.on(
+      'POST /oauth/bad',
+      (req) => ((body = req.body), { status: 401, body: { error: 'invalid_client', error_description: 'unknown client' } }),
+    )
     writeFileSync(loop.dir.file('client-secret'), 'file-secret\n')
-    const run = await cli([...SECRET_ARGS, '--oauth2-token-url', `${loop.vault.url}/oauth/bad`, '--oauth2-client-id', 'app', '--oauth2-client-secret-file', loop.dir.file('client-secret'), '--oauth2-client-auth', 'post', '--output', loop.dir.file('p.json')], { VAULT_ADDR: loop.vault.url })
+    const run = await cli(
+      [
+        ...SECRET_ARGS,
+        '--oauth2-token-url',
+        `${loop.vault.url}/oauth/bad`,
+        '--oauth2-client-id',
+        'app',
+        '--oauth2-client-secret-file',
+        loop.dir.file('client-secret'),
+        '--oauth2-client-auth',
+        'post',
+        '--output',
+        loop.dir.file('p.json'),
+      ],
+      { VAULT_ADDR: loop.vault.url },
+    )
     expect(run.code).toBe(1)
     expect(body).toBe('grant_type=client_credentials&client_id=app&client_secret=file-secret')
     expect(run.stderr).toContain('refused the client credentials (HTTP 401): invalid_client: unknown client')
@@ -345,7 +509,7 @@ describe('OAuth2 client credentials', () => {
 })
 
 describe('claims', () => {
-  it('prints the decoded claims of the job\'s token, never the token', async () => {
+  it("prints the decoded claims of the job's token, never the token", async () => {
     const token = await jwt({ project_path: 'group/project', ref_protected: 'true', custom_claim: 'x' })
     const run = await cli(['claims'], { GITLAB_CI: 'true', VAULT_ID_TOKEN: token })
     expect(run.code).toBe(0)

@@ -24,7 +24,14 @@ beforeAll(async () => {
   await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
   await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
   await vault.api('PUT', 'sys/policies/acl/ci-read', { policy: 'path "secret/data/app/*" { capabilities = ["read"] }' })
-  const role = (bound_claims: Record<string, string>) => ({ role_type: 'jwt', user_claim: 'sub', bound_audiences: [AUD], bound_claims, token_policies: ['ci-read'], token_ttl: '10m' })
+  const role = (bound_claims: Record<string, string>) => ({
+    role_type: 'jwt',
+    user_claim: 'sub',
+    bound_audiences: [AUD],
+    bound_claims,
+    token_policies: ['ci-read'],
+    token_ttl: '10m',
+  })
   await vault.api('POST', 'auth/jwt/role/gitlab', role({ project_path: 'group/project', ref_protected: 'true' }))
   await vault.api('POST', 'auth/jwt/role/circleci', role({ 'oidc.circleci.com/project-id': 'p-123' }))
   await vault.api('POST', 'auth/jwt/role/github', role({ repository: 'octo-org/octo-repo' }))
@@ -38,13 +45,21 @@ afterAll(async () => {
   dir?.remove()
 })
 
-const gitlabToken = (): Promise<string> => issuer.mint({ audience: AUD, claims: { sub: 'project_path:group/project:ref_type:branch:ref:main', project_path: 'group/project', ref_protected: 'true' } })
+const gitlabToken = (): Promise<string> =>
+  issuer.mint({
+    audience: AUD,
+    claims: { sub: 'project_path:group/project:ref_type:branch:ref:main', project_path: 'group/project', ref_protected: 'true' },
+  })
 
 describe(`${SERVER}: the CLI against a real server`, () => {
   it('GitLab-shaped job: $VAULT_ID_TOKEN → shell file (0600) that the job sources; the token is revoked', async () => {
     const out = dir.file('gitlab-vault.sh')
     const token = await gitlabToken()
-    const run = await runBundleCli(['--role', 'gitlab', '--secrets', SECRETS, '--output', out], { GITLAB_CI: 'true', VAULT_ID_TOKEN: token, VAULT_ADDR: vault.addr })
+    const run = await runBundleCli(['--role', 'gitlab', '--secrets', SECRETS, '--output', out], {
+      GITLAB_CI: 'true',
+      VAULT_ID_TOKEN: token,
+      VAULT_ADDR: vault.addr,
+    })
     expect(run.stderr).not.toContain('error')
     expect(run.code).toBe(0)
     expect(differing(bashRead(out, Object.keys(EXPECTED)), EXPECTED)).toEqual([])
@@ -54,7 +69,10 @@ describe(`${SERVER}: the CLI against a real server`, () => {
   })
 
   it('CircleCI-shaped job: `circleci run oidc get` with the audience → exports appended to $BASH_ENV', async () => {
-    const token = await issuer.mint({ audience: AUD, claims: { sub: 'org/o-1/project/p-123/user/u-1', 'oidc.circleci.com/project-id': 'p-123' } })
+    const token = await issuer.mint({
+      audience: AUD,
+      claims: { sub: 'org/o-1/project/p-123/user/u-1', 'oidc.circleci.com/project-id': 'p-123' },
+    })
     writeFileSync(dir.file('circle.token'), token)
     dir.fakeExecutable('circleci', `cat ${JSON.stringify(dir.file('circle.token'))}`)
     const orgScoped = await issuer.mint({ audience: 'o-1', claims: { 'oidc.circleci.com/project-id': 'p-123' } })
@@ -70,14 +88,21 @@ describe(`${SERVER}: the CLI against a real server`, () => {
     expect(run.code).toBe(0)
     expect(dir.args('circleci')).toEqual([['run', 'oidc', 'get', '--claims', JSON.stringify({ aud: AUD })]])
     expect(differing(bashRead(bashEnv, Object.keys(EXPECTED)), EXPECTED)).toEqual([])
-    expect(readFileSync(bashEnv, 'utf8').split('\n').filter((l) => l.startsWith('export '))).toHaveLength(3)
+    expect(
+      readFileSync(bashEnv, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('export ')),
+    ).toHaveLength(3)
     expect(mode(bashEnv)).toBe(0o600)
     expect(leaks(run.stdout + run.stderr, [...Object.values(EXPECTED), token])).toEqual([])
   })
 
   it('check: prints path → ok / denied / missing with policies and TTL, exports nothing, exits 1', async () => {
     const out = dir.file('never-written.env')
-    const run = await runBundleCli(['check', '--role', 'gitlab', '--secrets', 'secret/app/db password; secret/other/x k; secret/app/missing k', '--output', out], { GITLAB_CI: 'true', VAULT_ID_TOKEN: await gitlabToken(), VAULT_ADDR: vault.addr })
+    const run = await runBundleCli(
+      ['check', '--role', 'gitlab', '--secrets', 'secret/app/db password; secret/other/x k; secret/app/missing k', '--output', out],
+      { GITLAB_CI: 'true', VAULT_ID_TOKEN: await gitlabToken(), VAULT_ADDR: vault.addr },
+    )
     expect(run.code).toBe(1)
     const rows = run.stdout.split('\n')
     expect(rows.find((r) => r.startsWith('secret/app/db '))).toMatch(/^secret\/app\/db +ok +read +\(reads secret\/data\/app\/db\)$/)
@@ -89,9 +114,16 @@ describe(`${SERVER}: the CLI against a real server`, () => {
     expect(leaks(run.stdout + run.stderr, [NASTY.QUOTES as string])).toEqual([])
   })
 
-  it('the action\'s `check: true` reports the same table and fails the step without exporting', async () => {
+  it("the action's `check: true` reports the same table and fails the step without exporting", async () => {
     const run = await runBundle('main', {
-      inputs: { url: vault.addr, method: 'jwt', role: 'github', jwtGithubAudience: AUD, secrets: 'secret/app/db password; secret/other/x k', check: 'true' },
+      inputs: {
+        url: vault.addr,
+        method: 'jwt',
+        role: 'github',
+        jwtGithubAudience: AUD,
+        secrets: 'secret/app/db password; secret/other/x k',
+        check: 'true',
+      },
       env: issuer.githubEnv(),
     })
     expect(run.code).toBe(1)

@@ -38,7 +38,16 @@ afterAll(async () => {
 /** Runs the action through the proxy with a token login; `inputs` override the small default budget. */
 function act(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<RunnerResult> {
   return runBundle('main', {
-    inputs: { url: proxy.url, method: 'token', token: 'hvs.fault-test', secrets: 'secret/app password | DB_PASSWORD', retries: '2', requestTimeout: '5s', timeout: '20s', ...inputs },
+    inputs: {
+      url: proxy.url,
+      method: 'token',
+      token: 'hvs.fault-test',
+      secrets: 'secret/app password | DB_PASSWORD',
+      retries: '2',
+      requestTimeout: '5s',
+      timeout: '20s',
+      ...inputs,
+    },
     env,
   })
 }
@@ -175,7 +184,10 @@ describe('fault injection (bundled action, fake Vault behind a fault proxy)', ()
     issuerProxy.inject({ fault: { extraDelayMs: 2000 } })
     // the ID-token request is retried more patiently than Vault reads (at least 5 retries from 1 s), within "timeout"
     const r = await actJwt({ requestTimeout: '250ms', retries: '1', timeout: '3s' })
-    expectFailure(r, /GitHub ID token request: (no answer from 127\.0\.0\.1:\d+ within 0\.3s \(requestTimeout\)|the overall timeout passed before 127\.0\.0\.1:\d+ answered)/)
+    expectFailure(
+      r,
+      /GitHub ID token request: (no answer from 127\.0\.0\.1:\d+ within 0\.3s \(requestTimeout\)|the overall timeout passed before 127\.0\.0\.1:\d+ answered)/,
+    )
     expect(issuerProxy.requests.length).toBeGreaterThanOrEqual(2)
     expect(fake.requests.filter((q) => q.path.includes('/login'))).toHaveLength(1) // only the successful run's login
   })
@@ -183,7 +195,10 @@ describe('fault injection (bundled action, fake Vault behind a fault proxy)', ()
   it('a 307 redirect to another host is not followed: the other host never sees the token', async () => {
     inject({ status: 307, headers: { location: `${other.url}/v1/secret/data/app` } })
     const r = await act()
-    expectFailure(r, /redirected \(307\) to another host, 127\.0\.0\.1:\d+; the request was not followed so that the Vault token is never sent to another host/)
+    expectFailure(
+      r,
+      /redirected \(307\) to another host, 127\.0\.0\.1:\d+; the request was not followed so that the Vault token is never sent to another host/,
+    )
     expect(other.requests).toEqual([])
     expect(reads()).toBe(1)
   })

@@ -22,7 +22,16 @@ const inputs = (values: Record<string, string>) => (name: string) => values[name
 describe('linear handling of long hostile text', () => {
   it('a url and an auth path with 200k slashes are read in linear time', () => {
     const slashes = '/'.repeat(200_000)
-    const { result, ms } = timed(() => readActionConfig(inputs({ url: `http://vault.example${slashes}x${slashes}`, method: 'approle', roleId: 'r', path: `${slashes}approle${slashes}x${slashes}` })))
+    const { result, ms } = timed(() =>
+      readActionConfig(
+        inputs({
+          url: `http://vault.example${slashes}x${slashes}`,
+          method: 'approle',
+          roleId: 'r',
+          path: `${slashes}approle${slashes}x${slashes}`,
+        }),
+      ),
+    )
     expect(result.url).toBe(`http://vault.example${slashes}x`)
     expect(result.auth.path).toBe(`approle${slashes}x`)
     expect(ms).toBeLessThan(3_000)
@@ -44,7 +53,9 @@ describe('linear handling of long hostile text', () => {
     expect(result.length).toBeLessThan(13_000)
     expect(ms).toBeLessThan(3_000)
     // a hint is still given for a short message that needs it
-    expect(explainJwtFailure({ vaultMessage: 'role "ci" not found', status: 400, role: 'ci', mount: 'jwt' }, undefined)).toContain('Hint: there is no role "ci" on auth/jwt')
+    expect(explainJwtFailure({ vaultMessage: 'role "ci" not found', status: 400, role: 'ci', mount: 'jwt' }, undefined)).toContain(
+      'Hint: there is no role "ci" on auth/jwt',
+    )
   })
 
   it("a token helper's stderr full of JWT-like starts is quoted in linear time, with no JWT left in it", () => {
@@ -58,13 +69,20 @@ describe('linear handling of long hostile text', () => {
     for (const name of ['Content-Length', 'TRANSFER-ENCODING', 'host', 'Connection', 'Keep-Alive', 'Upgrade', 'Expect']) {
       expect(() => parseHeaders(`${name}: x`, 'extraHeaders')).toThrow(`input "extraHeaders": line 1: "${name}" cannot be set here`)
     }
-    expect(parseHeaders('X-Tenant: a\nx-tenant: b\nAuthorization-Extra: c', 'extraHeaders')).toEqual({ 'x-tenant': 'a, b', 'authorization-extra': 'c' })
+    expect(parseHeaders('X-Tenant: a\nx-tenant: b\nAuthorization-Extra: c', 'extraHeaders')).toEqual({
+      'x-tenant': 'a, b',
+      'authorization-extra': 'c',
+    })
   })
 })
 
 describe('anything thrown becomes one readable message', () => {
   it.each<[string, unknown, string]>([
-    ['an Error', new RangeError('Cannot create a string longer than 0x1fffffe8 characters'), 'Cannot create a string longer than 0x1fffffe8 characters'],
+    [
+      'an Error',
+      new RangeError('Cannot create a string longer than 0x1fffffe8 characters'),
+      'Cannot create a string longer than 0x1fffffe8 characters',
+    ],
     ['an Error without a message', new TypeError(''), 'TypeError without a message'],
     ['a string', 'plain text', 'plain text'],
     ['a number', 42, 'unexpected failure: 42'],

@@ -36,11 +36,15 @@ const rssHook = join(work, 'rss.cjs')
 
 beforeAll(async () => {
   // the bundle's own peak memory, written when it exits (as scripts/bench.mjs measures it)
-  writeFileSync(rssHook, `process.on('exit', () => require('fs').writeFileSync(process.env.RSS_FILE, String(process.resourceUsage().maxRSS * 1024)))\n`)
+  writeFileSync(
+    rssHook,
+    `process.on('exit', () => require('fs').writeFileSync(process.env.RSS_FILE, String(process.resourceUsage().maxRSS * 1024)))\n`,
+  )
   server = createServer((req, res) => {
     hostile.seen.push(`${req.method} ${req.url}`)
     if (req.url?.startsWith('/v1/sys/internal/ui/mounts/secret/') && hostile.lookup) return hostile.lookup(req, res)
-    if (req.url?.startsWith('/v1/sys/internal/ui/mounts/secret/')) return json(res, 200, { data: { path: 'secret/', type: 'kv', options: { version: '2' } } })
+    if (req.url?.startsWith('/v1/sys/internal/ui/mounts/secret/'))
+      return json(res, 200, { data: { path: 'secret/', type: 'kv', options: { version: '2' } } })
     hostile.handle(req, res)
   })
   server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))))
@@ -81,11 +85,16 @@ const reads = (path: string): number => hostile.seen.filter((s) => s.startsWith(
 
 /** The action as a runner runs it, with a token login and a small budget; `inputs` override. */
 function action(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<RunnerResult> {
-  return runBundle('main', { inputs: { url: hostile.url, method: 'token', token: 'hvs.bounds-test', retries: '2', requestTimeout: '30s', timeout: '60s', ...inputs }, env, timeoutMs: 170_000 })
+  return runBundle('main', {
+    inputs: { url: hostile.url, method: 'token', token: 'hvs.bounds-test', retries: '2', requestTimeout: '30s', timeout: '60s', ...inputs },
+    env,
+    timeoutMs: 170_000,
+  })
 }
 
 /** The ::error:: lines the runner shows (unescaped). */
-const errors = (r: RunnerResult): string[] => [...`${r.stdout}\n${r.stderr}`.matchAll(/^::error::(.*)$/gm)].map((m) => unescapeCommand(m[1] ?? ''))
+const errors = (r: RunnerResult): string[] =>
+  [...`${r.stdout}\n${r.stderr}`.matchAll(/^::error::(.*)$/gm)].map((m) => unescapeCommand(m[1] ?? ''))
 
 function expectCleanFailure(r: RunnerResult, ...says: string[]): string {
   expect(r.code).toBe(1)
@@ -126,23 +135,49 @@ describe('bounded memory', () => {
   it('the CLI ends an endless body the same way: one error on stderr, exit 1, no output file written', async () => {
     hostile.handle = (req, res) => (req.url?.startsWith('/v1/secret/data/app') ? endless(res) : json(res, 404, { errors: [] }))
     const out = join(work, 'cli.env')
-    const run = await runBundleCli(['--url', hostile.url, '--method', 'token', '--token', 'hvs.bounds-test', '--secrets', 'secret/app password | P', '--output', out, '--retries', '2'], {})
+    const run = await runBundleCli(
+      [
+        '--url',
+        hostile.url,
+        '--method',
+        'token',
+        '--token',
+        'hvs.bounds-test',
+        '--secrets',
+        'secret/app password | P',
+        '--output',
+        out,
+        '--retries',
+        '2',
+      ],
+      {},
+    )
     expect(run.code).toBe(1)
     const lines = run.stderr.split('\n').filter((l) => l.includes('error'))
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^vault-oidc: error: read "secret\/data\/app": the answer from 127\.0\.0\.1:\d+ for "\/v1\/secret\/data\/app" is larger than the 32 MiB limit/)
+    expect(lines[0]).toMatch(
+      /^vault-oidc: error: read "secret\/data\/app": the answer from 127\.0\.0\.1:\d+ for "\/v1\/secret\/data\/app" is larger than the 32 MiB limit/,
+    )
     expect(() => readFileSync(out)).toThrow()
   }, 120_000)
 
   it(`a value over ${MAX_ENV_VAR_BYTES / 1024} KiB fails before anything is exported, naming the variable and path, never the value; a 100 KiB one is exported`, async () => {
     const big = 'B'.repeat(MAX_ENV_VAR_BYTES) // with "BIG=" and the NUL it is over by 5 bytes
     const fits = 'f'.repeat(100 * 1024)
-    hostile.handle = (req, res) => (req.url?.startsWith('/v1/secret/data/app') ? json(res, 200, { data: { data: { big, fits, small: 'small-value' }, metadata: {} } }) : json(res, 404, { errors: [] }))
+    hostile.handle = (req, res) =>
+      req.url?.startsWith('/v1/secret/data/app')
+        ? json(res, 200, { data: { data: { big, fits, small: 'small-value' }, metadata: {} } })
+        : json(res, 404, { errors: [] })
     const r = await action({ secrets: 'secret/app big | BIG; secret/app small | SMALL' })
     const shown = expectCleanFailure(r, 'BIG (from secret/data/app, 131072 bytes)', 'at most 128 KiB', 'E2BIG', 'Nothing was exported')
     expect(shown).not.toContain('BBBB')
     // the runner hides it: its ::add-mask:: line is the only place the value appears
-    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('BBBB')
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain('BBBB')
     expect(r.masks).toContain('small-value') // masked as soon as it was read (issue 8 item 5), yet never exported
 
     const ok = await action({ secrets: 'secret/app fits | FITS' })
@@ -155,11 +190,17 @@ describe('bounded time', () => {
   it('640 long Vault errors on a JWT login: the hint uses the first 20, quickly, and the error stays short', async () => {
     // each error invites `role .* not found` to backtrack: "role " many times and never " not found"
     const vaultErrors = Array.from({ length: 640 }, (_, i) => `error ${i}: ${'role x '.repeat(70)}`)
-    hostile.handle = (req, res) => (req.url === '/v1/auth/jwt/login' ? json(res, 400, { errors: vaultErrors }) : json(res, 404, { errors: [] }))
+    hostile.handle = (req, res) =>
+      req.url === '/v1/auth/jwt/login' ? json(res, 400, { errors: vaultErrors }) : json(res, 404, { errors: [] })
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
     const r = await action({ method: 'jwt', role: 'ci', jwtPrivateKey: pem, secrets: 'secret/app password | P', timeout: '60s' })
-    const shown = expectCleanFailure(r, 'Vault rejected the JWT login at auth/jwt for role "ci" (HTTP 400)', 'error 19: role x', '(and 620 more errors)')
+    const shown = expectCleanFailure(
+      r,
+      'Vault rejected the JWT login at auth/jwt for role "ci" (HTTP 400)',
+      'error 19: role x',
+      '(and 620 more errors)',
+    )
     expect(shown).not.toContain('error 20:')
     expect(shown.length).toBeLessThan(15_000)
     expect(r.elapsedMs).toBeLessThan(30_000) // 62 s before the cap, with a 10 s timeout
@@ -186,21 +227,29 @@ describe('bounded time', () => {
     ['transfer-encoding: chunked', 'transfer-encoding'],
     ['HOST: vault.other.example', 'HOST'],
     ['X-Ok: 1\nConnection: close', 'Connection'],
-  ])('extraHeaders "%s" is an input error naming the input; nothing is sent', async (headers, name) => {
-    const r = await action({ extraHeaders: headers, secrets: 'secret/app password | P' })
-    expectCleanFailure(r, `input "extraHeaders": line ${headers.includes('\n') ? 2 : 1}: "${name}" cannot be set here`)
-    expect(hostile.seen).toEqual([])
-  }, 60_000)
+  ])(
+    'extraHeaders "%s" is an input error naming the input; nothing is sent',
+    async (headers, name) => {
+      const r = await action({ extraHeaders: headers, secrets: 'secret/app password | P' })
+      expectCleanFailure(r, `input "extraHeaders": line ${headers.includes('\n') ? 2 : 1}: "${name}" cannot be set here`)
+      expect(hostile.seen).toEqual([])
+    },
+    60_000,
+  )
 
   it.each([
     ['?x=1', 'must not contain a query'],
     ['/?', 'must not contain a query'],
     ['#frag', 'must not contain a fragment'],
-  ])('a url ending in "%s" is an input error; nothing is sent', async (suffix, says) => {
-    const r = await action({ url: `${hostile.url}${suffix}`, secrets: 'secret/app password | P' })
-    expectCleanFailure(r, `input "url": ${says}`)
-    expect(hostile.seen).toEqual([])
-  }, 60_000)
+  ])(
+    'a url ending in "%s" is an input error; nothing is sent',
+    async (suffix, says) => {
+      const r = await action({ url: `${hostile.url}${suffix}`, secrets: 'secret/app password | P' })
+      expectCleanFailure(r, `input "url": ${says}`)
+      expect(hostile.seen).toEqual([])
+    },
+    60_000,
+  )
 
   describe('the overall timeout (3 s here; 30 s per request) ends every path', () => {
     const hang: Handler = () => undefined
@@ -209,29 +258,49 @@ describe('bounded time', () => {
       const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 100)
     }
     it.each<[string, Record<string, string>, (req: IncomingMessage) => boolean, Handler]>([
-      ['a login that never answers', { method: 'approle', roleId: 'r', secretId: 's' }, (req) => req.url === '/v1/auth/approle/login', hang],
+      [
+        'a login that never answers',
+        { method: 'approle', roleId: 'r', secretId: 's' },
+        (req) => req.url === '/v1/auth/approle/login',
+        hang,
+      ],
       ['a read that never answers', {}, (req) => req.url?.startsWith('/v1/secret/data/app') === true, hang],
-      ['a read whose body trickles in forever (below the size cap)', {}, (req) => req.url?.startsWith('/v1/secret/data/app') === true, trickle],
-    ])('%s', async (_name, inputs, match, handler) => {
-      hostile.handle = (req, res) => (match(req) ? handler(req, res) : json(res, 404, { errors: [] }))
-      const r = await action({ secrets: 'secret/app password | P', timeout: '3s', ...inputs })
-      expectCleanFailure(r, 'the overall timeout passed', 'raise "timeout"')
-      expect(r.elapsedMs).toBeLessThan(20_000)
-    }, 60_000)
+      [
+        'a read whose body trickles in forever (below the size cap)',
+        {},
+        (req) => req.url?.startsWith('/v1/secret/data/app') === true,
+        trickle,
+      ],
+    ])(
+      '%s',
+      async (_name, inputs, match, handler) => {
+        hostile.handle = (req, res) => (match(req) ? handler(req, res) : json(res, 404, { errors: [] }))
+        const r = await action({ secrets: 'secret/app password | P', timeout: '3s', ...inputs })
+        expectCleanFailure(r, 'the overall timeout passed', 'raise "timeout"')
+        expect(r.elapsedMs).toBeLessThan(20_000)
+      },
+      60_000,
+    )
 
     it('the GitHub ID token request that never answers', async () => {
       hostile.handle = (req, res) => (req.url?.startsWith('/idtoken') ? undefined : json(res, 404, { errors: [] }))
-      const r = await action({ method: 'jwt', role: 'ci', secrets: 'secret/app password | P', timeout: '3s' }, { ACTIONS_ID_TOKEN_REQUEST_URL: `${hostile.url}/idtoken?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' })
+      const r = await action(
+        { method: 'jwt', role: 'ci', secrets: 'secret/app password | P', timeout: '3s' },
+        { ACTIONS_ID_TOKEN_REQUEST_URL: `${hostile.url}/idtoken?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' },
+      )
       expectCleanFailure(r, 'the overall timeout passed')
       expect(r.elapsedMs).toBeLessThan(20_000)
     }, 60_000)
 
-    it("the CLI: a CI helper command that hangs (buildkite-agent) is stopped at the deadline, not after its own 60 s", async () => {
+    it('the CLI: a CI helper command that hangs (buildkite-agent) is stopped at the deadline, not after its own 60 s', async () => {
       const bk = tempDir()
       try {
         bk.fakeExecutable('buildkite-agent', 'sleep 100')
         const started = Date.now()
-        const run = await runBundleCli(['--url', hostile.url, '--secrets', 'secret/app password | P', '--output', bk.file('out.env'), '--timeout', '3s'], { BUILDKITE: 'true', PATH: `${bk.path}:${process.env.PATH}` })
+        const run = await runBundleCli(
+          ['--url', hostile.url, '--secrets', 'secret/app password | P', '--output', bk.file('out.env'), '--timeout', '3s'],
+          { BUILDKITE: 'true', PATH: `${bk.path}:${process.env.PATH}` },
+        )
         expect(run.code).toBe(1)
         expect(run.stderr).toContain('vault-oidc: error: the Buildkite OIDC token ("')
         expect(run.stderr).toContain('was not ready when the overall timeout passed; raise "--timeout"')
@@ -256,14 +325,35 @@ describe('bounded time', () => {
 
     it('the CLI: a read that never answers fails at the deadline, and the token is still revoked (a short grace for cleanup)', async () => {
       hostile.handle = (req, res) => {
-        if (req.url === '/v1/auth/approle/login') return json(res, 200, { auth: { client_token: 'hvs.cli-owned', accessor: 'acc', policies: ['default'], lease_duration: 600, renewable: false } })
+        if (req.url === '/v1/auth/approle/login')
+          return json(res, 200, {
+            auth: { client_token: 'hvs.cli-owned', accessor: 'acc', policies: ['default'], lease_duration: 600, renewable: false },
+          })
         if (req.url === '/v1/auth/token/revoke-self') return json(res, 204, {})
         if (req.url?.startsWith('/v1/secret/data/app')) return undefined // never answers
         json(res, 404, { errors: [] })
       }
       const out = join(work, 'cli-deadline.env')
       const started = Date.now()
-      const run = await runBundleCli(['--url', hostile.url, '--method', 'approle', '--role-id', 'r', '--secret-id', 's', '--secrets', 'secret/app password | P', '--output', out, '--timeout', '3s'], {})
+      const run = await runBundleCli(
+        [
+          '--url',
+          hostile.url,
+          '--method',
+          'approle',
+          '--role-id',
+          'r',
+          '--secret-id',
+          's',
+          '--secrets',
+          'secret/app password | P',
+          '--output',
+          out,
+          '--timeout',
+          '3s',
+        ],
+        {},
+      )
       expect(run.code).toBe(1)
       expect(run.stderr).toMatch(/vault-oidc: error: read "secret\/data\/app": the overall timeout passed/)
       expect(run.stderr).not.toContain('could not revoke')
@@ -277,7 +367,8 @@ describe('bounded time', () => {
         res.setHeader('retry-after', '0')
         json(res, 429, { errors: ['rate limit quota exceeded'] })
       }
-      hostile.handle = (req, res) => (req.url?.startsWith('/v1/secret/') ? json(res, 403, { errors: ['permission denied'] }) : json(res, 404, { errors: [] }))
+      hostile.handle = (req, res) =>
+        req.url?.startsWith('/v1/secret/') ? json(res, 403, { errors: ['permission denied'] }) : json(res, 404, { errors: [] })
       const r = await action({ secrets: 'secret/app password | P', retries: '1' })
       expectCleanFailure(r, 'mount lookup for "secret/app": HTTP 429: rate limit quota exceeded')
       expect(hostile.seen.filter((s) => s.startsWith('GET /v1/secret/'))).toEqual([])
@@ -285,7 +376,11 @@ describe('bounded time', () => {
 
     it('the post step: a revocation that never answers ends with a warning within the timeout', async () => {
       hostile.handle = () => undefined
-      const r = await runBundle('post', { inputs: { url: hostile.url, timeout: '3s', requestTimeout: '30s' }, state: { vaultToken: 'hvs.owned' }, timeoutMs: 60_000 })
+      const r = await runBundle('post', {
+        inputs: { url: hostile.url, timeout: '3s', requestTimeout: '30s' },
+        state: { vaultToken: 'hvs.owned' },
+        timeoutMs: 60_000,
+      })
       expect(r.code).toBe(0)
       expect(r.stdout).toMatch(/::warning::could not revoke the Vault token: .*the overall timeout passed/)
       expect(hostile.seen).toContain('POST /v1/auth/token/revoke-self')

@@ -11,7 +11,13 @@ const t = useFakeVault()
 describe('http:// to a host that is not this machine', () => {
   const warnings = (url: string): string[] => {
     const seen: string[] = []
-    warnIfCleartext(url, { debug: () => undefined, info: () => undefined, warning: (m) => void seen.push(m), error: () => undefined, isDebug: () => false })
+    warnIfCleartext(url, {
+      debug: () => undefined,
+      info: () => undefined,
+      warning: (m) => void seen.push(m),
+      error: () => undefined,
+      isDebug: () => false,
+    })
     return seen
   }
 
@@ -19,12 +25,24 @@ describe('http:// to a host that is not this machine', () => {
     expect(warnings('http://vault.example.com:8200')).toEqual([
       '"url" is http:// to vault.example.com:8200, which is not this machine: the Vault token and the secrets cross the network unencrypted. Use https://',
     ])
-    for (const url of ['http://127.0.0.1:8200', 'http://localhost:8200', 'http://[::1]:8200', 'http://vault.localhost', 'https://vault.example.com']) expect([url, warnings(url)]).toEqual([url, []])
+    for (const url of [
+      'http://127.0.0.1:8200',
+      'http://localhost:8200',
+      'http://[::1]:8200',
+      'http://vault.localhost',
+      'https://vault.example.com',
+    ])
+      expect([url, warnings(url)]).toEqual([url, []])
     expect(warnings('http://10.0.0.5:8200')).toHaveLength(1)
   })
 
   it('the action: one warning annotation for a remote host, none for a loopback dev server', async () => {
-    const remote = await runMainStep('http://vault.invalid:8200', { token: 'hvs.t', secrets: 'secret/app a | A; secret/b b | B', retries: '0', timeout: '5s' })
+    const remote = await runMainStep('http://vault.invalid:8200', {
+      token: 'hvs.t',
+      secrets: 'secret/app a | A; secret/b b | B',
+      retries: '0',
+      timeout: '5s',
+    })
     expect(remote.failed).toBeDefined()
     expect(remote.lines('warning').filter((w) => w.includes('http://'))).toEqual([
       '"url" is http:// to vault.invalid:8200, which is not this machine: the Vault token and the secrets cross the network unencrypted. Use https://',

@@ -21,7 +21,11 @@ describe('CircleCI $BASH_ENV', () => {
       writeFileSync(target, 'original\n', { mode: 0o644 })
       const link = dir.file('bash_env')
       symlinkSync(target, link)
-      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], { CIRCLECI: 'true', BASH_ENV: link, VAULT_ADDR: t.fake.url })
+      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], {
+        CIRCLECI: 'true',
+        BASH_ENV: link,
+        VAULT_ADDR: t.fake.url,
+      })
       expect(run.code).toBe(1)
       expect(run.stderr).toContain(`vault-oidc: error: cannot append to ${link}: it is a symbolic link, not a regular file`)
       expect(readFileSync(target, 'utf8')).toBe('original\n')
@@ -35,7 +39,11 @@ describe('CircleCI $BASH_ENV', () => {
   it('a device (/dev/null) is refused and never chmod-ed', async () => {
     t.fake.kv2('secret', 'app', { a: 'value-a-zz' })
     const before = statSync('/dev/null').mode
-    const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], { CIRCLECI: 'true', BASH_ENV: '/dev/null', VAULT_ADDR: t.fake.url })
+    const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], {
+      CIRCLECI: 'true',
+      BASH_ENV: '/dev/null',
+      VAULT_ADDR: t.fake.url,
+    })
     expect(run.code).toBe(1)
     expect(run.stderr).toContain('cannot append to /dev/null: it is a device, not a regular file')
     expect(statSync('/dev/null').mode).toBe(before)
@@ -45,7 +53,11 @@ describe('CircleCI $BASH_ENV', () => {
     t.fake.kv2('secret', 'app', { a: 'value-a-zz' })
     const dir = tempDir()
     try {
-      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], { CIRCLECI: 'true', BASH_ENV: dir.path, VAULT_ADDR: t.fake.url })
+      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], {
+        CIRCLECI: 'true',
+        BASH_ENV: dir.path,
+        VAULT_ADDR: t.fake.url,
+      })
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('it is a directory, not a regular file')
     } finally {
@@ -59,7 +71,11 @@ describe('CircleCI $BASH_ENV', () => {
     try {
       const file = dir.file('bash_env')
       writeFileSync(file, 'export EXISTING=1\n', { mode: 0o644 })
-      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], { CIRCLECI: 'true', BASH_ENV: file, VAULT_ADDR: t.fake.url })
+      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A'], {
+        CIRCLECI: 'true',
+        BASH_ENV: file,
+        VAULT_ADDR: t.fake.url,
+      })
       expect(run.code).toBe(0)
       expect(readFileSync(file, 'utf8')).toBe("export EXISTING=1\nexport A='value-a-zz'\n")
       expect(lstatSync(file).mode & 0o777).toBe(0o600)
@@ -70,28 +86,49 @@ describe('CircleCI $BASH_ENV', () => {
 })
 
 describe('a signal after the login, before the exec child starts', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s: the token is revoked, the command never runs, the exit code is the signal\'s', async (signal) => {
-    t.fake.kv2('secret', 'app', { a: 'value-a-zz' })
-    let readSeen: () => void = () => undefined
-    const reading = new Promise<void>((resolve) => (readSeen = resolve))
-    t.fake.on('GET /v1/secret/data/app', () => (readSeen(), { hang: true }))
-    const dir = tempDir()
-    try {
-      const marker = dir.file('ran')
-      const { child, result } = startBundle(['exec', '--method', 'approle', '--role-id', 'rid', '--secret-id-file', writeSecret(dir.file('sid')), '--secrets', 'secret/app a | A', '--', 'touch', marker], { VAULT_ADDR: t.fake.url })
-      await reading
-      child.kill(signal)
-      const run = await result
-      expect(run.code).toBe(128 + constants.signals[signal])
-      expect(run.stderr).toContain(`vault-oidc: error: stopped by ${signal} before the command started; nothing was run, revoking what was issued`)
-      expect(run.stderr).toContain('revoked the Vault token')
-      const revoke = t.fake.requests.filter((r) => r.path === '/v1/auth/token/revoke-self')
-      expect(revoke.map((r) => r.headers['x-vault-token'])).toEqual(['hvs.fake-client-token'])
-      expect(existsSync(marker)).toBe(false)
-    } finally {
-      dir.remove()
-    }
-  })
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    "%s: the token is revoked, the command never runs, the exit code is the signal's",
+    async (signal) => {
+      t.fake.kv2('secret', 'app', { a: 'value-a-zz' })
+      let readSeen: () => void = () => undefined
+      const reading = new Promise<void>((resolve) => (readSeen = resolve))
+      t.fake.on('GET /v1/secret/data/app', () => (readSeen(), { hang: true }))
+      const dir = tempDir()
+      try {
+        const marker = dir.file('ran')
+        const { child, result } = startBundle(
+          [
+            'exec',
+            '--method',
+            'approle',
+            '--role-id',
+            'rid',
+            '--secret-id-file',
+            writeSecret(dir.file('sid')),
+            '--secrets',
+            'secret/app a | A',
+            '--',
+            'touch',
+            marker,
+          ],
+          { VAULT_ADDR: t.fake.url },
+        )
+        await reading
+        child.kill(signal)
+        const run = await result
+        expect(run.code).toBe(128 + constants.signals[signal])
+        expect(run.stderr).toContain(
+          `vault-oidc: error: stopped by ${signal} before the command started; nothing was run, revoking what was issued`,
+        )
+        expect(run.stderr).toContain('revoked the Vault token')
+        const revoke = t.fake.requests.filter((r) => r.path === '/v1/auth/token/revoke-self')
+        expect(revoke.map((r) => r.headers['x-vault-token'])).toEqual(['hvs.fake-client-token'])
+        expect(existsSync(marker)).toBe(false)
+      } finally {
+        dir.remove()
+      }
+    },
+  )
 })
 
 describe('a signal before export writes the variables', () => {
@@ -103,7 +140,22 @@ describe('a signal before export writes the variables', () => {
     const dir = tempDir()
     try {
       const out = dir.file('vars.sh')
-      const { child, result } = startBundle(['export', '--method', 'approle', '--role-id', 'rid', '--secret-id-file', writeSecret(dir.file('sid')), '--secrets', 'secret/app a | A', '--output', out], { VAULT_ADDR: t.fake.url })
+      const { child, result } = startBundle(
+        [
+          'export',
+          '--method',
+          'approle',
+          '--role-id',
+          'rid',
+          '--secret-id-file',
+          writeSecret(dir.file('sid')),
+          '--secrets',
+          'secret/app a | A',
+          '--output',
+          out,
+        ],
+        { VAULT_ADDR: t.fake.url },
+      )
       await reading
       child.kill('SIGTERM')
       const run = await result
@@ -124,7 +176,10 @@ function writeSecret(file: string): string {
 
 describe('http:// to a host that is not this machine', () => {
   it('the CLI: one stderr line', async () => {
-    const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A', '--output', '-', '--timeout', '2s', '--retries', '0'], { VAULT_ADDR: 'http://vault.invalid:8200' })
+    const run = await cli(
+      ['export', '--token', 'hvs.t', '--secrets', 'secret/app a | A', '--output', '-', '--timeout', '2s', '--retries', '0'],
+      { VAULT_ADDR: 'http://vault.invalid:8200' },
+    )
     expect(run.code).toBe(1)
     expect(run.stderr.split('\n').filter((l) => l.includes('is http:// to vault.invalid:8200'))).toEqual([
       'vault-oidc: warning: "--url" is http:// to vault.invalid:8200, which is not this machine: the Vault token and the secrets cross the network unencrypted. Use https://',

@@ -27,13 +27,26 @@ function commandLines(text: string): string[] {
   })
 }
 
-const KEY_LINES = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEpAIBAAKCAQEAhostileKEYline1', 'hostileKEYline2xyz', '-----END RSA PRIVATE KEY-----']
+const KEY_LINES = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEpAIBAAKCAQEAhostileKEYline1',
+  'hostileKEYline2xyz',
+  '-----END RSA PRIVATE KEY-----',
+]
 
 describe('a PKI serial number from the server', () => {
   it('cannot stop workflow commands, and is printed after the private key is masked', async () => {
     t.fake.on('POST /v1/pki/issue/web', () => ({
       status: 200,
-      body: { data: { certificate: 'CERT-hostile-body', private_key: KEY_LINES.join('\n'), issuing_ca: 'CA-hostile-body', ca_chain: ['CA-hostile-body'], serial_number: 'x\n::stop-commands::T\n##vso[task.setvariable variable=X]y' } },
+      body: {
+        data: {
+          certificate: 'CERT-hostile-body',
+          private_key: KEY_LINES.join('\n'),
+          issuing_ca: 'CA-hostile-body',
+          ca_chain: ['CA-hostile-body'],
+          serial_number: 'x\n::stop-commands::T\n##vso[task.setvariable variable=X]y',
+        },
+      },
     }))
     const r = await runBundle('main', { inputs: { url: t.fake.url, token: 'hvs.t', pki: 'pki/issue/web {"common_name":"a.example.com"}' } })
     expect(r.code).toBe(0)
@@ -41,19 +54,29 @@ describe('a PKI serial number from the server', () => {
     expect(out).not.toContain('::stop-commands::T')
     expect(commandLines(r.stdout + r.stderr)).toEqual([])
     const serialLine = out.findIndex((l) => l.includes('issued a certificate'))
-    expect(out[serialLine]).toBe('issued a certificate at "pki/issue/web" (serial x\\n::stop-commands::T\\n##vso\\x5btask.setvariable variable=X]y)')
+    expect(out[serialLine]).toBe(
+      'issued a certificate at "pki/issue/web" (serial x\\n::stop-commands::T\\n##vso\\x5btask.setvariable variable=X]y)',
+    )
     for (const line of KEY_LINES) expect(out.indexOf(`::add-mask::${line}`)).toBeGreaterThan(-1)
     for (const line of KEY_LINES) expect(out.indexOf(`::add-mask::${line}`)).toBeLessThan(serialLine)
   })
 })
 
 describe("check mode's policy names", () => {
-  it('make no annotation and do not break out of the summary\'s code block', async () => {
+  it("make no annotation and do not break out of the summary's code block", async () => {
     t.fake.kv2('secret', 'app', { a: 'value-zz' })
-    t.fake.on('POST /v1/sys/capabilities-self', () => ({ status: 200, body: { data: { 'secret/data/app': ['read', 'x\n::warning::fake'] } } }))
+    t.fake.on('POST /v1/sys/capabilities-self', () => ({
+      status: 200,
+      body: { data: { 'secret/data/app': ['read', 'x\n::warning::fake'] } },
+    }))
     t.fake.on('GET /v1/auth/token/lookup-self', () => ({
       status: 200,
-      body: { data: { policies: ['default', 'p\n::warning::fake cap', '```\n<img src="https://attacker.example/beacon">\n```', '##[error]fake'], ttl: 60 } },
+      body: {
+        data: {
+          policies: ['default', 'p\n::warning::fake cap', '```\n<img src="https://attacker.example/beacon">\n```', '##[error]fake'],
+          ttl: 60,
+        },
+      },
     }))
     const r = await runBundle('main', { inputs: { url: t.fake.url, token: 'hvs.t', secrets: 'secret/app a', check: 'true' } })
     expect(r.code).toBe(0)
@@ -73,10 +96,16 @@ describe("check mode's policy names", () => {
 describe('Vault error text', () => {
   it('on Azure DevOps, a ##vso[ command in a Vault error is not a logging command on stderr or stdout', async () => {
     t.fake.kv2('secret', 'app', { a: 'value-zz' })
-    t.fake.on('GET /v1/secret/data/app', () => ({ status: 400, body: { errors: ['denied ##vso[task.prependpath]/tmp/evil', 'two\n##[error]fake\r\n::error::fake'] } }))
+    t.fake.on('GET /v1/secret/data/app', () => ({
+      status: 400,
+      body: { errors: ['denied ##vso[task.prependpath]/tmp/evil', 'two\n##[error]fake\r\n::error::fake'] },
+    }))
     const dir = tempDir()
     try {
-      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a', '--output', dir.file('o.env')], { TF_BUILD: 'True', VAULT_ADDR: t.fake.url })
+      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app a', '--output', dir.file('o.env')], {
+        TF_BUILD: 'True',
+        VAULT_ADDR: t.fake.url,
+      })
       expect(run.code).toBe(1)
       expect(commandLines(run.stdout + run.stderr)).toEqual([])
       expect(run.stderr).toContain('HTTP 400: denied ##vso\\x5btask.prependpath]/tmp/evil; two ##\\x5berror]fake ::error::fake\n')
@@ -95,13 +124,33 @@ describe('Vault error text', () => {
   })
 
   it('an OAuth2 error from the identity provider is neutralised too', async () => {
-    t.fake.on('POST /oauth/token', () => ({ status: 400, body: { error: 'invalid_client', error_description: 'no\n::warning::fake ##vso[task.complete result=Succeeded]' } }))
+    t.fake.on('POST /oauth/token', () => ({
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'no\n::warning::fake ##vso[task.complete result=Succeeded]' },
+    }))
     const dir = tempDir()
     try {
-      const run = await cli(['export', '--role', 'ci', '--secrets', 'secret/app a', '--oauth2-token-url', `${t.fake.url}/oauth/token`, '--oauth2-client-id', 'app', '--oauth2-client-secret', 'cs-hostile-zz', '--output', dir.file('o.env')], {
-        VAULT_ADDR: t.fake.url,
-        TF_BUILD: 'True',
-      })
+      const run = await cli(
+        [
+          'export',
+          '--role',
+          'ci',
+          '--secrets',
+          'secret/app a',
+          '--oauth2-token-url',
+          `${t.fake.url}/oauth/token`,
+          '--oauth2-client-id',
+          'app',
+          '--oauth2-client-secret',
+          'cs-hostile-zz',
+          '--output',
+          dir.file('o.env'),
+        ],
+        {
+          VAULT_ADDR: t.fake.url,
+          TF_BUILD: 'True',
+        },
+      )
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('invalid_client: no\\n::warning::fake ##vso\\x5btask.complete result=Succeeded]')
       expect(commandLines(run.stdout + run.stderr)).toEqual([])
@@ -119,7 +168,11 @@ function jwt(claims: Record<string, unknown> | string): string {
 
 describe('JWT claims from the identity provider', () => {
   it('`vault-oidc claims` prints claim values with line breaks escaped and no command', async () => {
-    const token = jwt({ sub: 'repo:x\n::warning::fake', aud: 'https://vault.example.com', custom: 'a\r\n##vso[task.setvariable variable=X]y' })
+    const token = jwt({
+      sub: 'repo:x\n::warning::fake',
+      aud: 'https://vault.example.com',
+      custom: 'a\r\n##vso[task.setvariable variable=X]y',
+    })
     const run = await cli(['claims'], { GITLAB_CI: 'true', VAULT_ID_TOKEN: token })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('sub: "repo:x\\n::warning::fake"')
@@ -128,7 +181,10 @@ describe('JWT claims from the identity provider', () => {
   })
 
   it("exp/iat/nbf out of Date's range never replace Vault's message", () => {
-    const message = explainJwtFailure({ vaultMessage: 'token is expired', status: 400, role: 'ci', mount: 'jwt' }, jwt({ exp: 1e300, iat: -1e20, nbf: 8.64e15, sub: 's' }))
+    const message = explainJwtFailure(
+      { vaultMessage: 'token is expired', status: 400, role: 'ci', mount: 'jwt' },
+      jwt({ exp: 1e300, iat: -1e20, nbf: 8.64e15, sub: 's' }),
+    )
     expect(message.split('\n')[0]).toBe('Vault rejected the JWT login at auth/jwt for role "ci" (HTTP 400): token is expired')
     expect(message).toContain('Hint: the token expired; check')
     expect(message).toContain('  exp: 1e+300')
@@ -138,7 +194,10 @@ describe('JWT claims from the identity provider', () => {
     const claims = safeClaims(jwt('{"sub":"s","__proto__":{"polluted":true}}'))
     expect(describeClaims(claims, undefined, ['__proto__', 'constructor'])).toBe('  sub: "s"\n  __proto__: {"polluted":true}')
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-    const message = explainJwtFailure({ vaultMessage: 'claim "__proto__" is missing', status: 400, role: undefined, mount: 'jwt' }, jwt({ sub: 's' }))
+    const message = explainJwtFailure(
+      { vaultMessage: 'claim "__proto__" is missing', status: 400, role: undefined, mount: 'jwt' },
+      jwt({ sub: 's' }),
+    )
     expect(message).toContain('(HTTP 400): claim "__proto__" is missing')
     expect(message).not.toContain('__proto__: ')
   })

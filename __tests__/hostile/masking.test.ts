@@ -17,7 +17,11 @@ const A_VALUE = 'path-A-secret-value-9f3k'
 function quotingServer(status: number): void {
   t.fake.kv2('secret', 'a', { v: A_VALUE })
   t.fake.kv2('secret', 'b', { v: 'unused' })
-  t.fake.on('GET /v1/secret/data/b', () => ({ status, delayMs: 100, body: { errors: [`backend said: cannot compare with "${A_VALUE}" (and ${JSON.stringify(JSON.stringify(A_VALUE))})`] } }))
+  t.fake.on('GET /v1/secret/data/b', () => ({
+    status,
+    delayMs: 100,
+    body: { errors: [`backend said: cannot compare with "${A_VALUE}" (and ${JSON.stringify(JSON.stringify(A_VALUE))})`] },
+  }))
 }
 
 describe("one path's error quoting another path's value", () => {
@@ -34,7 +38,10 @@ describe("one path's error quoting another path's value", () => {
 
   it('the bundled action: no line of stdout or stderr shows the value', async () => {
     quotingServer(400)
-    const r = await runBundle('main', { inputs: { url: t.fake.url, token: 'hvs.t', secrets: 'secret/a v | A; secret/b v | B' }, env: { ACTIONS_STEP_DEBUG: 'true' } })
+    const r = await runBundle('main', {
+      inputs: { url: t.fake.url, token: 'hvs.t', secrets: 'secret/a v | A; secret/b v | B' },
+      env: { ACTIONS_STEP_DEBUG: 'true' },
+    })
     expect(r.code).toBe(1)
     expect(r.masks).toContain(A_VALUE)
     expect(r.log + r.errLog).not.toContain(A_VALUE)
@@ -45,7 +52,10 @@ describe("one path's error quoting another path's value", () => {
     quotingServer(400)
     const dir = tempDir()
     try {
-      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/a v | A; secret/b v | B', '--output', dir.file('o.env')], { GITLAB_CI: 'true', VAULT_ADDR: t.fake.url })
+      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/a v | A; secret/b v | B', '--output', dir.file('o.env')], {
+        GITLAB_CI: 'true',
+        VAULT_ADDR: t.fake.url,
+      })
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('cannot compare with "***"')
       expect(run.stdout + run.stderr).not.toContain(A_VALUE)
@@ -56,7 +66,11 @@ describe("one path's error quoting another path's value", () => {
 
   it('a warning after a read (ignoreNotFound) is scrubbed too', async () => {
     t.fake.kv2('secret', 'a', { v: A_VALUE })
-    t.fake.on('GET /v1/secret/data/gone', () => ({ status: 404, delayMs: 100, body: { errors: [], data: { metadata: { version: 3, deletion_time: `at ${A_VALUE}` } } } }))
+    t.fake.on('GET /v1/secret/data/gone', () => ({
+      status: 404,
+      delayMs: 100,
+      body: { errors: [], data: { metadata: { version: 3, deletion_time: `at ${A_VALUE}` } } },
+    }))
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/a v | A; secret/gone v | G', ignoreNotFound: 'true' })
     expect(p.failed).toBeUndefined()
     expect(p.lines('warning').join('\n')).toContain('version 3 was deleted at at ***')
@@ -69,7 +83,8 @@ describe('short pieces of a value', () => {
     t.fake.kv2('secret', 'app', { json: '{"db":"on","port":7,"user":"service-user-x"}', lines: 'ab\nlonger-line-here', tiny: 'q' })
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/app json | J; secret/app lines | L; secret/app tiny | T' })
     expect(p.failed).toBeUndefined()
-    for (const piece of ['{"db":"on","port":7,"user":"service-user-x"}', 'service-user-x', 'ab\nlonger-line-here', 'longer-line-here', 'q']) expect(p.masks).toContain(piece)
+    for (const piece of ['{"db":"on","port":7,"user":"service-user-x"}', 'service-user-x', 'ab\nlonger-line-here', 'longer-line-here', 'q'])
+      expect(p.masks).toContain(piece)
     for (const piece of ['db', 'on', '7', 'ab']) expect(p.masks).not.toContain(piece)
   })
 })

@@ -20,7 +20,21 @@ function hostile(keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, value(k)]))
 }
 
-const DANGEROUS = ['path', 'bash_env', 'ld_preload', 'node_options', 'https_proxy', 'vault_token', 'g\u0131thub_path', 'github_env', 'Http_Proxy', 'PYTHONPATH', 'dyld_insert_libraries', 'git_ssh_command', 'BASH_FUNC_ls%%']
+const DANGEROUS = [
+  'path',
+  'bash_env',
+  'ld_preload',
+  'node_options',
+  'https_proxy',
+  'vault_token',
+  'g\u0131thub_path',
+  'github_env',
+  'Http_Proxy',
+  'PYTHONPATH',
+  'dyld_insert_libraries',
+  'git_ssh_command',
+  'BASH_FUNC_ls%%',
+]
 
 describe('the action: names chosen by the server', () => {
   it.each(DANGEROUS)('key %j under `*` fails the step before anything is exported, naming the path and the key', async (key) => {
@@ -31,7 +45,12 @@ describe('the action: names chosen by the server', () => {
     expect(p.failed).toContain('| MY_NAME')
     expect(p.env).toEqual({})
     expect(Object.keys(p.outputs)).toEqual(['errorMessage'])
-    expect(p.events.filter((e) => e.kind !== 'mask').map((e) => `${e.name} ${e.value}`).join('\n')).not.toContain('hostile-value')
+    expect(
+      p.events
+        .filter((e) => e.kind !== 'mask')
+        .map((e) => `${e.name} ${e.value}`)
+        .join('\n'),
+    ).not.toContain('hostile-value')
   })
 
   it('says why for a protected name, and how to take the key deliberately', async () => {
@@ -46,7 +65,7 @@ describe('the action: names chosen by the server', () => {
   it('`**` keeps the case, and is checked without regard to case (Windows, zsh, lowercase proxies)', async () => {
     t.fake.kv2('secret', 'app', hostile(['path', 'https_proxy']))
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/app **' })
-    expect(p.failed).toContain('2 names chosen by the server\'s keys cannot be used')
+    expect(p.failed).toContain("2 names chosen by the server's keys cannot be used")
     expect(p.failed).toContain('the key "path" would set path')
     expect(p.failed).toContain('the key "https_proxy" would set https_proxy')
     expect(p.env).toEqual({})
@@ -68,7 +87,7 @@ describe('the action: names chosen by the server', () => {
     expect(p.env).toEqual({})
   })
 
-  it('a key whose name is the server\'s own text is neutralised in the message (no line break, no command)', async () => {
+  it("a key whose name is the server's own text is neutralised in the message (no line break, no command)", async () => {
     t.fake.kv2('secret', 'app', hostile(['ld_x\n::warning::fake']))
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/app *' })
     expect(p.failed).toContain('the key "ld_x\\n::warning::fake" would set LD_XWARNINGFAKE')
@@ -78,7 +97,9 @@ describe('the action: names chosen by the server', () => {
   it('the vault_token output cannot be overridden by a key of that name', async () => {
     t.fake.kv2('secret', 'app', hostile(['vault_token']))
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/app **', outputToken: 'true', exportEnv: 'false' })
-    expect(p.failed).toContain('the key "vault_token" gives the output vault_token, the name of another output of this step (from Vault token (outputToken))')
+    expect(p.failed).toContain(
+      'the key "vault_token" gives the output vault_token, the name of another output of this step (from Vault token (outputToken))',
+    )
     expect(p.outputs).toEqual({ errorMessage: expect.any(String) })
   })
 
@@ -86,7 +107,9 @@ describe('the action: names chosen by the server', () => {
     t.fake.kv2('secret', 'app', { user: 'u-value-zz', other: 'o-value-zz' })
     t.fake.kv2('secret', 'more', { user: 'hostile-user-zz' })
     const p = await runMainStep(t.fake.url, { token: 'hvs.t', secrets: 'secret/app user | USER; secret/more *' })
-    expect(p.failed).toContain('secrets entry 2 ("secret/more *"): the key "user" gives USER, the name of another environment variable of this step (from secret/data/app)')
+    expect(p.failed).toContain(
+      'secrets entry 2 ("secret/more *"): the key "user" gives USER, the name of another environment variable of this step (from secret/data/app)',
+    )
     expect(p.env).toEqual({})
   })
 
@@ -152,7 +175,11 @@ describe('the CLI: names chosen by the server, every sink', () => {
     try {
       const bashEnv = dir.file('bash_env')
       writeFileSync(bashEnv, 'export EXISTING=1\n', { mode: 0o600 })
-      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app *'], { CIRCLECI: 'true', BASH_ENV: bashEnv, VAULT_ADDR: t.fake.url })
+      const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app *'], {
+        CIRCLECI: 'true',
+        BASH_ENV: bashEnv,
+        VAULT_ADDR: t.fake.url,
+      })
       expect(run.code).toBe(1)
       expect(run.stderr).toContain('the key "bash_env" would set BASH_ENV')
       expect(readFileSync(bashEnv, 'utf8')).toBe('export EXISTING=1\n')
@@ -165,7 +192,10 @@ describe('the CLI: names chosen by the server, every sink', () => {
   it('outputs do not exist in the CLI: two wildcards with a key in common but different env names are fine', async () => {
     t.fake.kv2('secret', 'app', { password: 'pw-one-zz' })
     t.fake.kv2('secret', 'other', { password: 'pw-two-zz' })
-    const run = await cli(['export', '--token', 'hvs.t', '--secrets', 'secret/app * ; secret/other **', '--output', '-', '--format', 'json'], { VAULT_ADDR: t.fake.url })
+    const run = await cli(
+      ['export', '--token', 'hvs.t', '--secrets', 'secret/app * ; secret/other **', '--output', '-', '--format', 'json'],
+      { VAULT_ADDR: t.fake.url },
+    )
     expect(run.code).toBe(0)
     expect(JSON.parse(run.stdout)).toEqual({ PASSWORD: 'pw-one-zz', password: 'pw-two-zz' })
   })

@@ -20,15 +20,18 @@ afterAll(async () => {
 const enable = (type: string) => vault.api<{ errors?: string[] } | undefined>('POST', `sys/auth/${type}-probe`, { type }, { allow: [400] })
 
 describe(`${SERVER}: auth methods`, () => {
-  it.each(['github', 'aws'])(`%s: ${onServer({ openbao: 'OpenBao has no such method (its plugin catalog refuses it)', vault: 'Vault has it' })}`, async (type) => {
-    const r = await enable(type)
-    if (SERVER === 'openbao') {
-      expect(r.status).toBe(400)
-      expect(r.body?.errors).toEqual([`plugin not found in the catalog: ${type}`])
-    } else {
-      expect(r.status).toBe(204)
-    }
-  })
+  it.each(['github', 'aws'])(
+    `%s: ${onServer({ openbao: 'OpenBao has no such method (its plugin catalog refuses it)', vault: 'Vault has it' })}`,
+    async (type) => {
+      const r = await enable(type)
+      if (SERVER === 'openbao') {
+        expect(r.status).toBe(400)
+        expect(r.body?.errors).toEqual([`plugin not found in the catalog: ${type}`])
+      } else {
+        expect(r.status).toBe(204)
+      }
+    },
+  )
 
   it.each(['jwt', 'approle', 'userpass', 'cert', 'kubernetes', 'ldap'])('%s: both servers have it', async (type) => {
     expect((await enable(type)).status).toBe(204)

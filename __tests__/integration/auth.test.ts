@@ -9,7 +9,16 @@ import { startOidcIssuer, type OidcIssuer } from '../../__fixtures__/oidc-issuer
 import { runBundle } from '../../__fixtures__/runner.js'
 import { SERVER, startVaultServer, type VaultServer } from '../../__fixtures__/vault-server.js'
 import { startTogether } from '../../__fixtures__/together.js'
-import { enableGithubJwt, expectFailure, jwtRole, jwtsInLog, mainThenPost, tokenIsValid, tokenWithPolicies, writePolicy } from './helpers.js'
+import {
+  enableGithubJwt,
+  expectFailure,
+  jwtRole,
+  jwtsInLog,
+  mainThenPost,
+  tokenIsValid,
+  tokenWithPolicies,
+  writePolicy,
+} from './helpers.js'
 
 const AUDIENCE = 'https://vault.test'
 const SECRET = 'p@ss word/+='
@@ -23,8 +32,18 @@ beforeAll(async () => {
   await vault.api('POST', 'secret/data/app/db', { data: { password: SECRET, user: 'app' } })
   const repo = { repository: 'octo-org/octo-repo' }
   await jwtRole(vault, 'deploy', { bound_audiences: [AUDIENCE], bound_claims: repo, token_policies: ['ci-read'] })
-  await jwtRole(vault, 'other-repo', { bound_audiences: [AUDIENCE], bound_claims: { repository: 'octo-org/other-repo' }, token_policies: ['ci-read'] })
-  await jwtRole(vault, 'strict-expiry', { bound_audiences: [AUDIENCE], bound_claims: repo, token_policies: ['ci-read'], expiration_leeway: -1, clock_skew_leeway: -1 })
+  await jwtRole(vault, 'other-repo', {
+    bound_audiences: [AUDIENCE],
+    bound_claims: { repository: 'octo-org/other-repo' },
+    token_policies: ['ci-read'],
+  })
+  await jwtRole(vault, 'strict-expiry', {
+    bound_audiences: [AUDIENCE],
+    bound_claims: repo,
+    token_policies: ['ci-read'],
+    expiration_leeway: -1,
+    clock_skew_leeway: -1,
+  })
   await jwtRole(vault, 'no-audiences', { bound_claims: repo, token_policies: ['ci-read'] })
 })
 
@@ -35,7 +54,13 @@ afterAll(async () => {
 const read = { secrets: 'secret/app/db password | DB_PASSWORD ; secret/app/db user' }
 
 describe(`${SERVER}: jwt with the GitHub-style ID token (jwks_url)`, () => {
-  const jwtInputs = (role: string, audience = AUDIENCE) => ({ url: vault.addr, method: 'jwt', role, ...(audience ? { jwtGithubAudience: audience } : {}), ...read })
+  const jwtInputs = (role: string, audience = AUDIENCE) => ({
+    url: vault.addr,
+    method: 'jwt',
+    role,
+    ...(audience ? { jwtGithubAudience: audience } : {}),
+    ...read,
+  })
 
   it('logs in, exports and masks the secrets, writes the summary; the post step revokes the token', async () => {
     const { main, post } = await mainThenPost({ inputs: jwtInputs('deploy'), env: issuer.githubEnv() })
@@ -53,14 +78,43 @@ describe(`${SERVER}: jwt with the GitHub-style ID token (jwks_url)`, () => {
   })
 
   const failures: Array<[string, () => Record<string, string>, Array<string | RegExp>]> = [
-    ['a wrong audience', () => jwtInputs('deploy', 'https://wrong.test'), ['invalid audience (aud) claim', 'Hint:', '"jwtGithubAudience"', 'aud: "https://wrong.test"']],
-    ['a bound-claim mismatch', () => jwtInputs('other-repo'), ['claim "repository" does not match any associated bound claim values', 'Hint:', 'repository: "octo-org/octo-repo"']],
-    ['an unknown role', () => jwtInputs('no-such-role'), ['role "no-such-role" could not be found', 'Hint: there is no role "no-such-role" on auth/jwt', 'sub: "repo:octo-org/octo-repo:ref:refs/heads/main"']],
-    ['an audience claim but no bound_audiences', () => jwtInputs('no-audiences', ''), ['audience claim found in JWT but no audiences bound to the role', 'Add bound_audiences="https://github.com/octo-org"', 'aud: "https://github.com/octo-org"']],
+    [
+      'a wrong audience',
+      () => jwtInputs('deploy', 'https://wrong.test'),
+      ['invalid audience (aud) claim', 'Hint:', '"jwtGithubAudience"', 'aud: "https://wrong.test"'],
+    ],
+    [
+      'a bound-claim mismatch',
+      () => jwtInputs('other-repo'),
+      ['claim "repository" does not match any associated bound claim values', 'Hint:', 'repository: "octo-org/octo-repo"'],
+    ],
+    [
+      'an unknown role',
+      () => jwtInputs('no-such-role'),
+      [
+        'role "no-such-role" could not be found',
+        'Hint: there is no role "no-such-role" on auth/jwt',
+        'sub: "repo:octo-org/octo-repo:ref:refs/heads/main"',
+      ],
+    ],
+    [
+      'an audience claim but no bound_audiences',
+      () => jwtInputs('no-audiences', ''),
+      [
+        'audience claim found in JWT but no audiences bound to the role',
+        'Add bound_audiences="https://github.com/octo-org"',
+        'aud: "https://github.com/octo-org"',
+      ],
+    ],
   ]
-  it.each(failures)('fails on %s with Vault\'s message, a hint and the claims, never the JWT', async (_name, inputs, fragments) => {
+  it.each(failures)("fails on %s with Vault's message, a hint and the claims, never the JWT", async (_name, inputs, fragments) => {
     const r = await runBundle('main', { inputs: inputs(), env: issuer.githubEnv() })
-    expectFailure(r, 'Vault rejected the JWT login at auth/jwt', 'The token presented (claims decoded locally; the token is not shown)', ...fragments)
+    expectFailure(
+      r,
+      'Vault rejected the JWT login at auth/jwt',
+      'The token presented (claims decoded locally; the token is not shown)',
+      ...fragments,
+    )
     expect(jwtsInLog(r)).toEqual([])
     expect(r.state.vaultToken).toBeUndefined()
   })
@@ -81,10 +135,25 @@ describe(`${SERVER}: other login methods`, () => {
   it('jwt with jwtPrivateKey: a self-signed RS256 token verified with jwt_validation_pubkeys', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     await vault.api('POST', 'sys/auth/jwt-self', { type: 'jwt' })
-    await vault.api('POST', 'auth/jwt-self/config', { jwt_validation_pubkeys: [publicKey.export({ type: 'spki', format: 'pem' })], bound_issuer: 'vault-action' })
-    await jwtRole(vault, 'self', { user_claim: 'repository', bound_claims: { repository: 'octo-org/octo-repo', ref: 'refs/heads/main' }, token_policies: ['ci-read'] }, 'jwt-self')
+    await vault.api('POST', 'auth/jwt-self/config', {
+      jwt_validation_pubkeys: [publicKey.export({ type: 'spki', format: 'pem' })],
+      bound_issuer: 'vault-action',
+    })
+    await jwtRole(
+      vault,
+      'self',
+      { user_claim: 'repository', bound_claims: { repository: 'octo-org/octo-repo', ref: 'refs/heads/main' }, token_policies: ['ci-read'] },
+      'jwt-self',
+    )
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
-    const inputs = { url: vault.addr, method: 'jwt', path: 'jwt-self', role: 'self', jwtPrivateKey: Buffer.from(pem).toString('base64'), ...read }
+    const inputs = {
+      url: vault.addr,
+      method: 'jwt',
+      path: 'jwt-self',
+      role: 'self',
+      jwtPrivateKey: Buffer.from(pem).toString('base64'),
+      ...read,
+    }
     const { main } = await mainThenPost({ inputs, env: { GITHUB_REPOSITORY: 'octo-org/octo-repo', GITHUB_REF: 'refs/heads/main' } })
     expect(main.env.DB_PASSWORD).toBe(SECRET)
     expect(await tokenIsValid(vault, main.state.vaultToken ?? '')).toBe(false)
@@ -112,7 +181,14 @@ describe(`${SERVER}: other login methods`, () => {
       roleId = (await vault.api<{ data: { role_id: string } }>('GET', 'auth/approle/role/ci/role-id')).body.data.role_id
     })
     const secretId = async (wrap?: string) =>
-      (await vault.api<{ data?: { secret_id: string }; wrap_info?: { token: string } }>('POST', 'auth/approle/role/ci/secret-id', {}, wrap ? { headers: { 'x-vault-wrap-ttl': wrap } } : {})).body
+      (
+        await vault.api<{ data?: { secret_id: string }; wrap_info?: { token: string } }>(
+          'POST',
+          'auth/approle/role/ci/secret-id',
+          {},
+          wrap ? { headers: { 'x-vault-wrap-ttl': wrap } } : {},
+        )
+      ).body
 
     it('logs in with role_id and secret_id; the token is revoked after post', async () => {
       const id = (await secretId()).data?.secret_id ?? ''
@@ -133,9 +209,14 @@ describe(`${SERVER}: other login methods`, () => {
       expectFailure(again, 'the wrapped secret_id token is not valid (already used or expired?)')
     })
 
-    it('a wrong secret_id fails with Vault\'s message and a hint naming the inputs', async () => {
+    it("a wrong secret_id fails with Vault's message and a hint naming the inputs", async () => {
       const r = await runBundle('main', { inputs: { url: vault.addr, method: 'approle', roleId, secretId: 'not-a-secret-id', ...read } })
-      expectFailure(r, 'Vault rejected the approle login at auth/approle (HTTP 400)', 'invalid role or secret ID', 'check "roleId" and "secretId"')
+      expectFailure(
+        r,
+        'Vault rejected the approle login at auth/approle (HTTP 400)',
+        'invalid role or secret ID',
+        'check "roleId" and "secretId"',
+      )
     })
   })
 

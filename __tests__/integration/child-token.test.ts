@@ -18,8 +18,16 @@ beforeAll(async () => {
   await writePolicy(vault, 'make-orphan', { 'auth/token/create-orphan': ['update'], 'auth/token/create': ['update'] })
   await writePolicy(vault, 'make-child', { 'auth/token/create': ['update'] })
   await vault.api('POST', 'sys/auth/userpass', { type: 'userpass' })
-  await vault.api('POST', 'auth/userpass/users/orphaner', { password: 'pw-1', token_policies: ['app-read', 'other-read', 'make-orphan'], token_ttl: '1h' })
-  await vault.api('POST', 'auth/userpass/users/parent', { password: 'pw-2', token_policies: ['app-read', 'other-read', 'make-child'], token_ttl: '1h' })
+  await vault.api('POST', 'auth/userpass/users/orphaner', {
+    password: 'pw-1',
+    token_policies: ['app-read', 'other-read', 'make-orphan'],
+    token_ttl: '1h',
+  })
+  await vault.api('POST', 'auth/userpass/users/parent', {
+    password: 'pw-2',
+    token_policies: ['app-read', 'other-read', 'make-child'],
+    token_ttl: '1h',
+  })
   await vault.api('POST', 'secret/data/app', { data: { key: 'app-value' } })
   await vault.api('POST', 'secret/data/other', { data: { key: 'other-value' } })
 })
@@ -28,7 +36,12 @@ afterAll(async () => {
   await vault?.stop()
 })
 
-const login = (user: 'orphaner' | 'parent') => ({ url: vault.addr, method: 'userpass', username: user, password: user === 'orphaner' ? 'pw-1' : 'pw-2' })
+const login = (user: 'orphaner' | 'parent') => ({
+  url: vault.addr,
+  method: 'userpass',
+  username: user,
+  password: user === 'orphaner' ? 'pw-1' : 'pw-2',
+})
 
 /** HTTP status of reading `path` with `token`. */
 async function readStatus(token: string, path: string): Promise<number> {
@@ -36,12 +49,28 @@ async function readStatus(token: string, path: string): Promise<number> {
 }
 
 async function lookup(token: string): Promise<{ policies: string[]; ttl: number; orphan: boolean; num_uses: number }> {
-  return (await vault.api<{ data: { policies: string[]; ttl: number; orphan: boolean; num_uses: number } }>('GET', 'auth/token/lookup-self', undefined, { token })).body.data
+  return (
+    await vault.api<{ data: { policies: string[]; ttl: number; orphan: boolean; num_uses: number } }>(
+      'GET',
+      'auth/token/lookup-self',
+      undefined,
+      { token },
+    )
+  ).body.data
 }
 
 describe(`${SERVER}: childToken`, () => {
   it('exports an orphan child with only childTokenPolicies; the login token is revoked at once; post revokes the child', async () => {
-    const main = await runBundle('main', { inputs: { ...login('orphaner'), secrets: 'secret/data/other key | OTHER', childToken: 'true', childTokenPolicies: 'app-read', childTokenTtl: '5m', childTokenNumUses: '0' } })
+    const main = await runBundle('main', {
+      inputs: {
+        ...login('orphaner'),
+        secrets: 'secret/data/other key | OTHER',
+        childToken: 'true',
+        childTokenPolicies: 'app-read',
+        childTokenTtl: '5m',
+        childTokenNumUses: '0',
+      },
+    })
     expectSuccess(main)
     const child = main.env.VAULT_TOKEN ?? ''
     expect(child).not.toBe('')
@@ -71,7 +100,9 @@ describe(`${SERVER}: childToken`, () => {
   })
 
   it('without create-orphan the child is a child of the login token, which is kept; post revokes both', async () => {
-    const main = await runBundle('main', { inputs: { ...login('parent'), childToken: 'true', childTokenPolicies: 'other-read', childTokenNumUses: '3' } })
+    const main = await runBundle('main', {
+      inputs: { ...login('parent'), childToken: 'true', childTokenPolicies: 'other-read', childTokenNumUses: '3' },
+    })
     expectSuccess(main)
     const child = main.env.VAULT_TOKEN ?? ''
     const parent = main.state.vaultToken ?? ''
@@ -104,7 +135,25 @@ describe(`${SERVER}: childToken`, () => {
 
   it('the CLI: exec hands the command the child (it cannot read what its policies exclude) and revokes it when the command exits', async () => {
     const probe = `const h={headers:{'x-vault-token':process.env.VAULT_TOKEN}};Promise.all(['app','other'].map(p=>fetch(process.env.VAULT_ADDR+'/v1/secret/data/'+p,h).then(r=>p+'='+r.status))).then(s=>console.log(s.join(' '),process.env.VAULT_TOKEN))`
-    const run = await runBundleCli(['exec', '--method', 'userpass', '--username', 'orphaner', '--child-token', '--child-token-policies', 'app-read', '--child-token-ttl', '10m', '--', process.execPath, '-e', probe], { VAULT_ADDR: vault.addr, VAULT_PASSWORD: 'pw-1' })
+    const run = await runBundleCli(
+      [
+        'exec',
+        '--method',
+        'userpass',
+        '--username',
+        'orphaner',
+        '--child-token',
+        '--child-token-policies',
+        'app-read',
+        '--child-token-ttl',
+        '10m',
+        '--',
+        process.execPath,
+        '-e',
+        probe,
+      ],
+      { VAULT_ADDR: vault.addr, VAULT_PASSWORD: 'pw-1' },
+    )
     expect(run.stderr).not.toContain('error')
     expect(run.code).toBe(0)
     const [statuses, child = ''] = run.stdout.trim().split(/ (?=\S+$)/)
@@ -117,7 +166,24 @@ describe(`${SERVER}: childToken`, () => {
     const dir = tempDir()
     try {
       const out = dir.file('child.sh')
-      const run = await runBundleCli(['--method', 'userpass', '--username', 'orphaner', '--secrets', 'secret/data/app key | APP', '--child-token', '--child-token-policies', 'app-read', '--child-token-ttl', '2m', '--output', out], { VAULT_ADDR: vault.addr, VAULT_PASSWORD: 'pw-1' })
+      const run = await runBundleCli(
+        [
+          '--method',
+          'userpass',
+          '--username',
+          'orphaner',
+          '--secrets',
+          'secret/data/app key | APP',
+          '--child-token',
+          '--child-token-policies',
+          'app-read',
+          '--child-token-ttl',
+          '2m',
+          '--output',
+          out,
+        ],
+        { VAULT_ADDR: vault.addr, VAULT_PASSWORD: 'pw-1' },
+      )
       expect(run.stderr).not.toContain('error')
       expect(run.code).toBe(0)
       const { VAULT_TOKEN: child = '', APP } = bashRead(out, ['VAULT_TOKEN', 'APP'])

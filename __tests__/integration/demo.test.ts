@@ -6,8 +6,14 @@ import { onServer, SERVER, serverBinary } from '../../__fixtures__/vault-server.
 
 describe(`${SERVER}: the demo`, () => {
   it('runs the job and the post step, prints masked values only, and exits 0', async () => {
-    const { args, env } = onServer({ openbao: { args: [], env: { BAO_BIN: serverBinary() } }, vault: { args: ['--vault'], env: { VAULT_BIN: serverBinary() } } })
-    const demo = spawn(process.execPath, [resolve('scripts', 'demo.mjs'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const { args, env } = onServer({
+      openbao: { args: [], env: { BAO_BIN: serverBinary() } },
+      vault: { args: ['--vault'], env: { VAULT_BIN: serverBinary() } },
+    })
+    const demo = spawn(process.execPath, [resolve('scripts', 'demo.mjs'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     demo.stdout.on('data', (d: Buffer) => (out += d.toString()))
     demo.stderr.on('data', (d: Buffer) => (out += d.toString()))
@@ -19,6 +25,7 @@ describe(`${SERVER}: the demo`, () => {
     expect(out).toContain('before post HTTP 200, after post HTTP 403 (revoked)')
     expect(out).toContain('claim "ref" does not match any associated bound claim values')
     expect(out).toContain('the JWT does not appear in the log')
-    for (const secret of ['correct horse battery staple', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AKIAIOSFODNN7EXAMPLE', 'eu-west-1']) expect(out).not.toContain(secret)
+    for (const secret of ['correct horse battery staple', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AKIAIOSFODNN7EXAMPLE', 'eu-west-1'])
+      expect(out).not.toContain(secret)
   })
 })

@@ -40,7 +40,12 @@ beforeAll(async () => {
 
   await vault.api('POST', 'sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '24h' } })
   await vault.api('POST', 'pki/root/generate/internal', { common_name: 'Test Root', ttl: '24h' })
-  await vault.api('POST', 'pki/roles/web', { allowed_domains: ['example.test'], allow_subdomains: true, max_ttl: '1h', generate_lease: true })
+  await vault.api('POST', 'pki/roles/web', {
+    allowed_domains: ['example.test'],
+    allow_subdomains: true,
+    max_ttl: '1h',
+    generate_lease: true,
+  })
 })
 
 afterAll(async () => {
@@ -48,7 +53,12 @@ afterAll(async () => {
   await db?.drop(rolePrefix)
 })
 
-const login = (user: 'with-revoke' | 'without-revoke') => ({ url: vault.addr, method: 'userpass', username: user, password: user === 'with-revoke' ? 'pw-with' : 'pw-without' })
+const login = (user: 'with-revoke' | 'without-revoke') => ({
+  url: vault.addr,
+  method: 'userpass',
+  username: user,
+  password: user === 'with-revoke' ? 'pw-with' : 'pw-without',
+})
 const dbSecrets = 'database/creds/readonly username | PGUSER ; database/creds/readonly password | PGPASSWORD'
 
 async function runMain(inputs: Record<string, string>): Promise<RunnerResult> {
@@ -126,7 +136,8 @@ describe(`${SERVER}: PKI`, () => {
     expect(main.log).not.toContain('PRIVATE KEY')
 
     const serial = x509.serialNumber.toLowerCase().replace(/(..)(?!$)/g, '$1:')
-    const revokedSerials = async () => ((await vault.api<{ data?: { keys?: string[] } }>('LIST', 'pki/certs/revoked', undefined, { allow: [404] })).body?.data?.keys ?? [])
+    const revokedSerials = async () =>
+      (await vault.api<{ data?: { keys?: string[] } }>('LIST', 'pki/certs/revoked', undefined, { allow: [404] })).body?.data?.keys ?? []
     expect(await revokedSerials()).not.toContain(serial)
     const post = await runPost(main)
     expect(post.log).toContain('revoked 1/1 lease(s) explicitly')

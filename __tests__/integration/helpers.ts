@@ -43,10 +43,17 @@ export function jwtsInLog(r: RunnerResult): string[] {
 }
 
 /** Runs the main step, checks it succeeded, runs the post step with its state; returns both. */
-export async function mainThenPost(o: { inputs: Record<string, string>; env?: Record<string, string> }): Promise<{ main: RunnerResult; post: RunnerResult }> {
+export async function mainThenPost(o: {
+  inputs: Record<string, string>
+  env?: Record<string, string>
+}): Promise<{ main: RunnerResult; post: RunnerResult }> {
   const main = await runBundle('main', o)
   expectSuccess(main)
-  const postInputs = Object.fromEntries(Object.entries(o.inputs).filter(([k]) => ['url', 'caCertificate', 'clientCertificate', 'clientKey', 'tlsSkipVerify', 'namespace', 'token'].includes(k)))
+  const postInputs = Object.fromEntries(
+    Object.entries(o.inputs).filter(([k]) =>
+      ['url', 'caCertificate', 'clientCertificate', 'clientKey', 'tlsSkipVerify', 'namespace', 'token'].includes(k),
+    ),
+  )
   const post = await runBundle('post', { inputs: postInputs, state: main.state, ...(o.env ? { env: o.env } : {}) })
   expectSuccess(post)
   return { main, post }

@@ -30,7 +30,13 @@ async function tokenIsValidIn(namespace: string, token: string): Promise<boolean
   return (await vault.api('GET', 'auth/token/lookup-self', undefined, { token, namespace, allow: [403] })).status === 200
 }
 
-const jwtLogin = (role: string, extra: Record<string, string> = {}) => ({ url: vault.addr, method: 'jwt', role, jwtGithubAudience: AUDIENCE, ...extra })
+const jwtLogin = (role: string, extra: Record<string, string> = {}) => ({
+  url: vault.addr,
+  method: 'jwt',
+  role,
+  jwtGithubAudience: AUDIENCE,
+  ...extra,
+})
 
 if (SERVER === 'vault') {
   describe(`${SERVER}: namespaces (Vault OSS has none)`, () => {
@@ -38,14 +44,18 @@ if (SERVER === 'vault') {
       const created = await vault.api<{ errors?: string[] }>('POST', 'sys/namespaces/team-a', {}, { allow: [400, 404, 405] })
       expect(created.status).toBeGreaterThanOrEqual(400)
       expect(JSON.stringify(created.body)).toMatch(/enterprise|unsupported path|no handler/i)
-      const token = (await vault.api<{ auth: { client_token: string } }>('POST', 'auth/token/create', { policies: ['default'], ttl: '10m' })).body.auth.client_token
+      const token = (
+        await vault.api<{ auth: { client_token: string } }>('POST', 'auth/token/create', { policies: ['default'], ttl: '10m' })
+      ).body.auth.client_token
       const r = await runBundle('main', { inputs: { url: vault.addr, token, secrets: 'team-a/secret/app/db password | A_PASS' } })
       expectFailure(r, '"team-a/secret/app/db"')
     })
 
     it('ignores X-Vault-Namespace: with namespace "team-a" the step reads the root namespace\'s secret', async () => {
       await vault.api('POST', 'secret/data/app/db', { data: { password: 'root-pass' } })
-      const r = await runBundle('main', { inputs: { url: vault.addr, token: vault.rootToken, namespace: 'team-a', secrets: 'secret/app/db password | A_PASS' } })
+      const r = await runBundle('main', {
+        inputs: { url: vault.addr, token: vault.rootToken, namespace: 'team-a', secrets: 'secret/app/db password | A_PASS' },
+      })
       expectSuccess(r)
       expect(r.env).toEqual({ A_PASS: 'root-pass' })
     })
@@ -57,7 +67,11 @@ if (SERVER === 'vault') {
       await vault.api('POST', 'sys/namespaces/team-a', {})
       await vault.api('POST', 'sys/namespaces/team-b', {})
       await vault.api('POST', 'sys/namespaces/ci', {}, ns('team-a'))
-      for (const [namespace, password] of [['team-a', 'a-pass'], ['team-b', 'b-pass'], ['team-a/ci', 'ci-pass']] as const) {
+      for (const [namespace, password] of [
+        ['team-a', 'a-pass'],
+        ['team-b', 'b-pass'],
+        ['team-a/ci', 'ci-pass'],
+      ] as const) {
         await vault.api('POST', 'sys/mounts/secret', { type: 'kv', options: { version: '2' } }, ns(namespace))
         await vault.api('POST', 'secret/data/app/db', { data: { password } }, ns(namespace))
       }
@@ -67,23 +81,66 @@ if (SERVER === 'vault') {
       // a login at the root whose policy reaches into the children by path prefix
       await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' })
       await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer })
-      const childRules = { 'team-a/secret/data/app/*': ['read'], 'team-b/secret/data/app/*': ['read'], 'team-a/ci/secret/data/app/*': ['read'], 'team-a/pki/issue/web': ['update'], 'team-a/sys/leases/revoke': ['update'] }
-      await vault.api('PUT', 'sys/policies/acl/children', { policy: Object.entries(childRules).map(([p, caps]) => `path "${p}" { capabilities = ${JSON.stringify(caps)} }`).join('\n') })
+      const childRules = {
+        'team-a/secret/data/app/*': ['read'],
+        'team-b/secret/data/app/*': ['read'],
+        'team-a/ci/secret/data/app/*': ['read'],
+        'team-a/pki/issue/web': ['update'],
+        'team-a/sys/leases/revoke': ['update'],
+      }
+      await vault.api('PUT', 'sys/policies/acl/children', {
+        policy: Object.entries(childRules)
+          .map(([p, caps]) => `path "${p}" { capabilities = ${JSON.stringify(caps)} }`)
+          .join('\n'),
+      })
       await jwtRole(vault, 'root-reader', { bound_audiences: [AUDIENCE], bound_claims: REPO, token_policies: ['children'] })
 
       // a login inside team-a, with a PKI engine that issues leased certificates there
       await vault.api('POST', 'sys/auth/jwt', { type: 'jwt' }, ns('team-a'))
       await vault.api('POST', 'auth/jwt/config', { jwks_url: issuer.jwksUrl, bound_issuer: issuer.issuer }, ns('team-a'))
-      const rules = { 'secret/data/app/*': ['read'], 'kv1/app/*': ['read'], 'ci/secret/data/app/*': ['read'], 'pki/issue/web': ['update'], 'sys/leases/revoke': ['update'] }
-      await vault.api('PUT', 'sys/policies/acl/team', { policy: Object.entries(rules).map(([p, caps]) => `path "${p}" { capabilities = ${JSON.stringify(caps)} }`).join('\n') }, ns('team-a'))
-      await vault.api('POST', 'auth/jwt/role/team-reader', { role_type: 'jwt', user_claim: 'sub', token_ttl: '10m', bound_audiences: [AUDIENCE], bound_claims: REPO, token_policies: ['team'] }, ns('team-a'))
+      const rules = {
+        'secret/data/app/*': ['read'],
+        'kv1/app/*': ['read'],
+        'ci/secret/data/app/*': ['read'],
+        'pki/issue/web': ['update'],
+        'sys/leases/revoke': ['update'],
+      }
+      await vault.api(
+        'PUT',
+        'sys/policies/acl/team',
+        {
+          policy: Object.entries(rules)
+            .map(([p, caps]) => `path "${p}" { capabilities = ${JSON.stringify(caps)} }`)
+            .join('\n'),
+        },
+        ns('team-a'),
+      )
+      await vault.api(
+        'POST',
+        'auth/jwt/role/team-reader',
+        {
+          role_type: 'jwt',
+          user_claim: 'sub',
+          token_ttl: '10m',
+          bound_audiences: [AUDIENCE],
+          bound_claims: REPO,
+          token_policies: ['team'],
+        },
+        ns('team-a'),
+      )
       await vault.api('POST', 'sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '24h' } }, ns('team-a'))
       await vault.api('POST', 'pki/root/generate/internal', { common_name: 'Team A Root', ttl: '24h' }, ns('team-a'))
-      await vault.api('POST', 'pki/roles/web', { allowed_domains: ['example.test'], allow_subdomains: true, max_ttl: '1h', generate_lease: true }, ns('team-a'))
+      await vault.api(
+        'POST',
+        'pki/roles/web',
+        { allowed_domains: ['example.test'], allow_subdomains: true, max_ttl: '1h', generate_lease: true },
+        ns('team-a'),
+      )
     })
 
     it('logs in at the root and reads from two child namespaces and a grandchild by path prefix (KV v2 found in each)', async () => {
-      const secrets = 'team-a/secret/app/db password | A_PASS ; team-b/secret/app/db password | B_PASS ; team-a/ci/secret/app/db password | CI_PASS'
+      const secrets =
+        'team-a/secret/app/db password | A_PASS ; team-b/secret/app/db password | B_PASS ; team-a/ci/secret/app/db password | CI_PASS'
       const { main, post } = await mainThenPost({ inputs: jwtLogin('root-reader', { secrets }), env: issuer.githubEnv() })
       expect(main.env).toEqual({ A_PASS: 'a-pass', B_PASS: 'b-pass', CI_PASS: 'ci-pass' })
       expect(main.masks).toEqual(expect.arrayContaining(['a-pass', 'b-pass', 'ci-pass']))
@@ -93,7 +150,10 @@ if (SERVER === 'vault') {
 
     it('logs in inside a namespace (namespace input): KV v2 and v1 there and in its child; the post step revokes the token in that namespace', async () => {
       const secrets = 'secret/app/db password | A_PASS ; kv1/app/config password | KV1_PASS ; ci/secret/app/db password | CI_PASS'
-      const { main, post } = await mainThenPost({ inputs: jwtLogin('team-reader', { namespace: 'team-a', secrets }), env: issuer.githubEnv() })
+      const { main, post } = await mainThenPost({
+        inputs: jwtLogin('team-reader', { namespace: 'team-a', secrets }),
+        env: issuer.githubEnv(),
+      })
       expect(main.env).toEqual({ A_PASS: 'a-pass', KV1_PASS: 'a-kv1-pass', CI_PASS: 'ci-pass' })
       const token = main.state.vaultToken ?? ''
       expect(token).not.toBe('')
@@ -106,8 +166,11 @@ if (SERVER === 'vault') {
       expectFailure(r, 'role "team-reader" could not be found', '"namespace"')
     })
 
-    const revokedSerials = async (): Promise<string[]> => (await vault.api<{ data?: { keys?: string[] } }>('LIST', 'pki/certs/revoked', undefined, { namespace: 'team-a', allow: [404] })).body?.data?.keys ?? []
-    const serialOf = (pem: string | undefined): string => new X509Certificate(pem ?? '').serialNumber.toLowerCase().replace(/(..)(?!$)/g, '$1:')
+    const revokedSerials = async (): Promise<string[]> =>
+      (await vault.api<{ data?: { keys?: string[] } }>('LIST', 'pki/certs/revoked', undefined, { namespace: 'team-a', allow: [404] })).body
+        ?.data?.keys ?? []
+    const serialOf = (pem: string | undefined): string =>
+      new X509Certificate(pem ?? '').serialNumber.toLowerCase().replace(/(..)(?!$)/g, '$1:')
 
     it('a lease taken from the root by path prefix is revoked in its namespace by the post step (revoke-self would leave it)', async () => {
       const pki = 'team-a/pki/issue/web {"common_name":"root.example.test","ttl":"10m"}'

@@ -41,10 +41,14 @@ afterAll(async () => {
 
 describe(`${SERVER}: exec renews the token and the leases while the command runs`, () => {
   it('4-second credentials still log in after 14 s; the capped lease is reported; after exec the roles are gone', async () => {
-    const secrets = 'database/creds/short username | PGUSER; database/creds/short password | PGPASSWORD; database/creds/capped username | CAPPED_USER'
+    const secrets =
+      'database/creds/short username | PGUSER; database/creds/short password | PGPASSWORD; database/creds/capped username | CAPPED_USER'
     // the role must still exist (trust auth checks no password) and VALID UNTIL must have moved past the original 4 s
     const script = `sleep 14 && psql -X -h ${PG.host} -p ${PG.port} -d ${db.name} -v ON_ERROR_STOP=1 -tAc "SELECT current_user || ' ' || (rolvaliduntil > now()) FROM pg_roles WHERE rolname = current_user"`
-    const run = await runBundleCli(['exec', '--method', 'userpass', '--username', 'job', '--secrets', secrets, '--', 'sh', '-c', script], { VAULT_ADDR: vault.addr, VAULT_PASSWORD: 'pw' })
+    const run = await runBundleCli(['exec', '--method', 'userpass', '--username', 'job', '--secrets', secrets, '--', 'sh', '-c', script], {
+      VAULT_ADDR: vault.addr,
+      VAULT_PASSWORD: 'pw',
+    })
     expect(run.stderr).not.toContain('error')
     expect(run.code).toBe(0)
     const [user, validLater] = run.stdout.trim().split(' ')

@@ -52,13 +52,31 @@ describe(`${SERVER}: TLS`, () => {
 
   it('cert auth: logs in with a client certificate issued by the PKI engine; the post step revokes the token', async () => {
     await vault.api('POST', 'sys/mounts/pki-client', { type: 'pki', config: { max_lease_ttl: '24h' } })
-    const root = await vault.api<{ data: { certificate: string } }>('POST', 'pki-client/root/generate/internal', { common_name: 'CI client CA', ttl: '24h' })
+    const root = await vault.api<{ data: { certificate: string } }>('POST', 'pki-client/root/generate/internal', {
+      common_name: 'CI client CA',
+      ttl: '24h',
+    })
     await vault.api('POST', 'pki-client/roles/client', { allow_any_name: true, client_flag: true, server_flag: false, max_ttl: '1h' })
-    const leaf = await vault.api<{ data: { certificate: string; private_key: string } }>('POST', 'pki-client/issue/client', { common_name: 'ci-client', ttl: '30m' })
+    const leaf = await vault.api<{ data: { certificate: string; private_key: string } }>('POST', 'pki-client/issue/client', {
+      common_name: 'ci-client',
+      ttl: '30m',
+    })
     await vault.api('POST', 'sys/auth/cert', { type: 'cert' })
-    await vault.api('POST', 'auth/cert/certs/ci', { certificate: root.body.data.certificate, allowed_common_names: ['ci-client'], token_policies: ['ci-read'] })
+    await vault.api('POST', 'auth/cert/certs/ci', {
+      certificate: root.body.data.certificate,
+      allowed_common_names: ['ci-client'],
+      token_policies: ['ci-read'],
+    })
 
-    const inputs = { url: vault.addr, caCertificate: ca, method: 'cert', role: 'ci', clientCertificate: leaf.body.data.certificate, clientKey: leaf.body.data.private_key, secrets }
+    const inputs = {
+      url: vault.addr,
+      caCertificate: ca,
+      method: 'cert',
+      role: 'ci',
+      clientCertificate: leaf.body.data.certificate,
+      clientKey: leaf.body.data.private_key,
+      secrets,
+    }
     const { main } = await mainThenPost({ inputs })
     expect(main.env).toEqual({ DB_PASSWORD: 'tls-pass' })
     expect(await tokenIsValid(vault, main.state.vaultToken ?? '')).toBe(false)
@@ -85,27 +103,39 @@ describe(`${SERVER}: HTTPS_PROXY and NO_PROXY`, () => {
   it('goes direct to a host listed in NO_PROXY', async () => {
     proxy.connects.length = 0
     // going direct means resolving the machine's name: make it 127.0.0.1 whatever /etc/hosts says
-    const loopback = { NODE_OPTIONS: `--require ${fileURLToPath(new URL('../../__fixtures__/resolve-to-loopback.cjs', import.meta.url))}`, VAULT_OIDC_TEST_LOOPBACK_NAMES: hostname() }
-    const r = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca }, env: { HTTPS_PROXY: proxy.url, NO_PROXY: `example.invalid,${hostname()}`, ...loopback } })
+    const loopback = {
+      NODE_OPTIONS: `--require ${fileURLToPath(new URL('../../__fixtures__/resolve-to-loopback.cjs', import.meta.url))}`,
+      VAULT_OIDC_TEST_LOOPBACK_NAMES: hostname(),
+    }
+    const r = await runBundle('main', {
+      inputs: { url: url(), token, secrets, caCertificate: ca },
+      env: { HTTPS_PROXY: proxy.url, NO_PROXY: `example.invalid,${hostname()}`, ...loopback },
+    })
     expectSuccess(r)
     expect(r.env).toEqual({ DB_PASSWORD: 'tls-pass' })
     expect(proxy.connects).toEqual([])
   })
 
-  it('an https:// proxy: TLS to the proxy (trusted through NODE_EXTRA_CA_CERTS), Vault\'s TLS inside, credentials decoded once', async () => {
+  it("an https:// proxy: TLS to the proxy (trusted through NODE_EXTRA_CA_CERTS), Vault's TLS inside, credentials decoded once", async () => {
     const proxyCert = selfSignedCert()
     const tlsProxy = await startConnectProxy({ tls: proxyCert })
     const dir = mkdtempSync(join(tmpdir(), 'vault-oidc-proxy-ca-'))
     try {
       writeFileSync(join(dir, 'proxy-ca.pem'), proxyCert.cert)
       const proxyUrl = tlsProxy.url.replace('https://', 'https://ci%40corp:p%2541ss@')
-      const r = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca }, env: { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: join(dir, 'proxy-ca.pem') } })
+      const r = await runBundle('main', {
+        inputs: { url: url(), token, secrets, caCertificate: ca },
+        env: { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: join(dir, 'proxy-ca.pem') },
+      })
       expectSuccess(r)
       expect(r.env).toEqual({ DB_PASSWORD: 'tls-pass' })
       expect(new Set(tlsProxy.connects)).toEqual(new Set([`${hostname()}:${vault.port}`]))
       expect(new Set(tlsProxy.authorizations)).toEqual(new Set([`Basic ${Buffer.from('ci@corp:p%41ss').toString('base64')}`]))
 
-      const untrusted = await runBundle('main', { inputs: { url: url(), token, secrets, caCertificate: ca, retries: '0' }, env: { HTTPS_PROXY: tlsProxy.url } })
+      const untrusted = await runBundle('main', {
+        inputs: { url: url(), token, secrets, caCertificate: ca, retries: '0' },
+        env: { HTTPS_PROXY: tlsProxy.url },
+      })
       expectFailure(untrusted, `cannot reach proxy ${new URL(tlsProxy.url).host}`, 'add its CA to NODE_EXTRA_CA_CERTS')
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -36,13 +36,29 @@ beforeAll(async () => {
   dir = tempDir()
   await vault.api('POST', 'sys/mounts/ssh', { type: 'ssh' })
   await vault.api('POST', 'ssh/config/ca', { generate_signing_key: true })
-  await vault.api('POST', 'ssh/roles/ci', { key_type: 'ca', allow_user_certificates: true, allowed_users: 'ci', default_user: 'ci', ttl: '10m' })
+  await vault.api('POST', 'ssh/roles/ci', {
+    key_type: 'ca',
+    allow_user_certificates: true,
+    allowed_users: 'ci',
+    default_user: 'ci',
+    ttl: '10m',
+  })
   await vault.api('POST', 'sys/mounts/transit', { type: 'transit' })
   await vault.api('POST', 'transit/keys/app', {})
   await vault.api('POST', 'sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '24h' } })
   await vault.api('POST', 'pki/root/generate/internal', { common_name: 'Test Root', ttl: '24h' })
-  await vault.api('POST', 'pki/roles/web', { allowed_domains: ['example.test'], allow_subdomains: true, max_ttl: '1h', generate_lease: true })
-  await writePolicy(vault, 'issue', { 'ssh/sign/ci': ['update'], 'transit/encrypt/app': ['update'], 'pki/issue/web': ['update'], 'sys/leases/revoke': ['update'] })
+  await vault.api('POST', 'pki/roles/web', {
+    allowed_domains: ['example.test'],
+    allow_subdomains: true,
+    max_ttl: '1h',
+    generate_lease: true,
+  })
+  await writePolicy(vault, 'issue', {
+    'ssh/sign/ci': ['update'],
+    'transit/encrypt/app': ['update'],
+    'pki/issue/web': ['update'],
+    'sys/leases/revoke': ['update'],
+  })
   await writePolicy(vault, 'read-only', { 'ssh/sign/ci': ['read'] })
   token = await tokenWithPolicies(vault, ['issue'])
   readOnly = await tokenWithPolicies(vault, ['read-only'])
@@ -85,25 +101,42 @@ describe(`${SERVER}: secrets entries with a JSON body`, () => {
   })
 
   it('a write the policy does not allow fails naming the path and the capability to grant; nothing is exported', async () => {
-    const main = await runBundle('main', { inputs: { url: vault.addr, token: readOnly, secrets: `ssh/sign/ci {"public_key":"${sshPublicKey()}"} signed_key | SSH_CERT` } })
+    const main = await runBundle('main', {
+      inputs: { url: vault.addr, token: readOnly, secrets: `ssh/sign/ci {"public_key":"${sshPublicKey()}"} signed_key | SSH_CERT` },
+    })
     expectFailure(main, 'permission denied writing "ssh/sign/ci"', 'capabilities = ["update"]')
   })
 
   it("the engine's refusal of a bad body is explained, without echoing the body", async () => {
-    const main = await runBundle('main', { inputs: { url: vault.addr, token, secrets: 'ssh/sign/ci {"public_key":"not-a-key-sekrit"} signed_key | SSH_CERT' } })
+    const main = await runBundle('main', {
+      inputs: { url: vault.addr, token, secrets: 'ssh/sign/ci {"public_key":"not-a-key-sekrit"} signed_key | SSH_CERT' },
+    })
     const message = expectFailure(main, 'Vault refused the write to "ssh/sign/ci" (HTTP 400)', 'JSON body')
     expect(message).not.toContain('not-a-key-sekrit')
   })
 
   it('check mode reports a write entry by its update capability, without writing', async () => {
-    const main = await runBundle('main', { inputs: { url: vault.addr, token, check: 'true', secrets: 'transit/encrypt/app {"plaintext":"aGk="} ciphertext | CT' } })
+    const main = await runBundle('main', {
+      inputs: { url: vault.addr, token, check: 'true', secrets: 'transit/encrypt/app {"plaintext":"aGk="} ciphertext | CT' },
+    })
     expectSuccess(main)
     expect(main.log).toMatch(/transit\/encrypt\/app\s+ok\s+update/)
   })
 
   it('the CLI (exec) gives the command the values of a written entry', async () => {
     const out = dir.file('ct.txt')
-    const run = await runBundleCli(['exec', '--secrets', 'transit/encrypt/app {"plaintext":"c2VjcmV0IGRhdGE="} ciphertext | CT', '--', 'sh', '-c', `printf %s "$CT" > ${JSON.stringify(out)}`], { VAULT_ADDR: vault.addr, VAULT_TOKEN: token })
+    const run = await runBundleCli(
+      [
+        'exec',
+        '--secrets',
+        'transit/encrypt/app {"plaintext":"c2VjcmV0IGRhdGE="} ciphertext | CT',
+        '--',
+        'sh',
+        '-c',
+        `printf %s "$CT" > ${JSON.stringify(out)}`,
+      ],
+      { VAULT_ADDR: vault.addr, VAULT_TOKEN: token },
+    )
     expect(run.stderr).not.toContain('error')
     expect(run.code).toBe(0)
     const plain = await vault.api<{ data: { plaintext: string } }>('POST', 'transit/decrypt/app', { ciphertext: readFileSync(out, 'utf8') })

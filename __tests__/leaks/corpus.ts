@@ -59,7 +59,7 @@ export const CORPUS: readonly string[] = [
   'back\\slash\\\\double-gp7\\',
   'tab\there-hq8\tend',
   // quotes of every kind
-  'it\'s-single-ir9',
+  "it's-single-ir9",
   'say "double"-js1',
   '\'"\'"mixed-kt2"\'',
   '‘curly’ “quotes”-lu3',

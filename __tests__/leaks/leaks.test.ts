@@ -14,7 +14,10 @@ import { dotenvUnquote } from '../../src/platforms/formats.js'
 import { CORPUS, MIN_LEAK_LENGTH, OBJECT_VALUE } from './corpus.js'
 
 const name = (i: number): string => `LEAK_${String(i).padStart(2, '0')}`
-const expected: Record<string, string> = Object.fromEntries([...CORPUS.map((v, i) => [name(i), v]), ['LEAK_OBJECT', JSON.stringify(OBJECT_VALUE)]])
+const expected: Record<string, string> = Object.fromEntries([
+  ...CORPUS.map((v, i) => [name(i), v]),
+  ['LEAK_OBJECT', JSON.stringify(OBJECT_VALUE)],
+])
 const values = Object.values(expected)
 const spec = [...CORPUS.map((_, i) => `secret/leaks k${i} | ${name(i)}`), 'secret/leaks obj | LEAK_OBJECT'].join('\n')
 const lines = (v: string): string[] => v.split(/\r\n|\r|\n/)
@@ -22,7 +25,8 @@ const lines = (v: string): string[] => v.split(/\r\n|\r|\n/)
 /** Every value or line of a value (at least MIN_LEAK_LENGTH long, trimmed) that occurs in `text`. */
 function exposed(text: string): string[] {
   const found = new Set<string>()
-  for (const v of values) for (const piece of [v, ...lines(v)]) if (piece.trim().length >= MIN_LEAK_LENGTH && text.includes(piece)) found.add(piece)
+  for (const v of values)
+    for (const piece of [v, ...lines(v)]) if (piece.trim().length >= MIN_LEAK_LENGTH && text.includes(piece)) found.add(piece)
   return [...found]
 }
 
@@ -49,7 +53,10 @@ describe('leak corpus', () => {
   describe('the action (ACTIONS_STEP_DEBUG=true, RUNNER_DEBUG=1)', () => {
     let r: RunnerResult
     beforeAll(async () => {
-      r = await runBundle('main', { inputs: { url: fake.url, token: 'hvs.leak-test', secrets: spec }, env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } })
+      r = await runBundle('main', {
+        inputs: { url: fake.url, token: 'hvs.leak-test', secrets: spec },
+        env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
+      })
     })
 
     it('succeeds and exports every value exactly, as env and as output, and nothing else', () => {
@@ -63,8 +70,10 @@ describe('leak corpus', () => {
       const out = r.stdout.split('\n')
       expect(out.map((l) => l.startsWith('::add-mask::')).lastIndexOf(true)).toBeLessThan(out.findIndex((l) => l.startsWith('exported ')))
       const masks = new Set(r.masks)
-      for (const v of values) for (const piece of [v, ...lines(v).filter((p) => p.trim() !== '' && p.length >= 4)]) expect(masks.has(piece)).toBe(true)
-      for (const leaf of ['obj-user-ve4', 'obj-token-wf5', 'second-line-xg6', 'obj-item-yh7', 'admin-hz8', 'hunter2-jq0']) expect(masks.has(leaf)).toBe(true)
+      for (const v of values)
+        for (const piece of [v, ...lines(v).filter((p) => p.trim() !== '' && p.length >= 4)]) expect(masks.has(piece)).toBe(true)
+      for (const leaf of ['obj-user-ve4', 'obj-token-wf5', 'second-line-xg6', 'obj-item-yh7', 'admin-hz8', 'hunter2-jq0'])
+        expect(masks.has(leaf)).toBe(true)
     })
 
     it(`prints no value and no line of one (≥ ${MIN_LEAK_LENGTH} characters) in stdout, stderr or the summary`, () => {
@@ -88,7 +97,22 @@ describe('leak corpus', () => {
       const file = join(dir, `out.${format}`)
       const specFile = join(dir, 'spec.txt')
       await writeFile(specFile, spec)
-      const args = ['export', '--url', fake.url, '--method', 'token', '--token', 'hvs.leak-test', '--secrets-file', specFile, '--format', format, '--output', file, '--debug']
+      const args = [
+        'export',
+        '--url',
+        fake.url,
+        '--method',
+        'token',
+        '--token',
+        'hvs.leak-test',
+        '--secrets-file',
+        specFile,
+        '--format',
+        format,
+        '--output',
+        file,
+        '--debug',
+      ]
       const result = await runBundle('cli', { env: { GITHUB_ACTIONS: undefined, VAULT_OIDC_DEBUG: '1' } }, args)
       expect(result.code).toBe(0)
       expect(exposed(result.stdout)).toEqual([])
@@ -100,8 +124,15 @@ describe('leak corpus', () => {
       const { file, text } = await cli('shell')
       expect(text.split('\n').filter((l) => /^export /.test(l))).toHaveLength(values.length)
       const names = Object.keys(expected)
-      const script = `set -eu; before="$(compgen -v | sort)"; source "$1"; after="$(compgen -v | sort)"; ` + `comm -13 <(echo "$before") <(echo "$after") | grep -v '^before$' | tr '\\n' ' ' ; printf '\\0'; ` + `for n in ${names.join(' ')}; do printf '%s\\0' "\${!n}"; done`
-      const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script, 'bash', file], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, maxBuffer: 16 * 1024 * 1024 })
+      const script =
+        `set -eu; before="$(compgen -v | sort)"; source "$1"; after="$(compgen -v | sort)"; ` +
+        `comm -13 <(echo "$before") <(echo "$after") | grep -v '^before$' | tr '\\n' ' ' ; printf '\\0'; ` +
+        `for n in ${names.join(' ')}; do printf '%s\\0' "\${!n}"; done`
+      const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script, 'bash', file], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+        maxBuffer: 16 * 1024 * 1024,
+      })
       const [defined, ...read] = out.split('\0')
       expect((defined ?? '').trim().split(/\s+/).sort()).toEqual([...names].sort())
       expect(Object.fromEntries(names.map((n, i) => [n, read[i]]))).toEqual(expected)

@@ -30,21 +30,66 @@ function parsedOrInputError<T>(f: () => T): T | undefined {
 }
 
 /** Strings with many of the characters the parsers care about, plus arbitrary unicode. */
-const tricky = fc.string({ unit: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\r', ';', '|', '"', "'", '`', '.', '-', '*', '$', ':', '/', '\\', '[', ']', '(', ')', '{', '}', '?', '=', ','), fc.string({ unit: 'grapheme', maxLength: 1 }), fc.constantFrom('a', 'b', 'Z', '0', '_')), maxLength: 60 })
+const tricky = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom(
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      ';',
+      '|',
+      '"',
+      "'",
+      '`',
+      '.',
+      '-',
+      '*',
+      '$',
+      ':',
+      '/',
+      '\\',
+      '[',
+      ']',
+      '(',
+      ')',
+      '{',
+      '}',
+      '?',
+      '=',
+      ',',
+    ),
+    fc.string({ unit: 'grapheme', maxLength: 1 }),
+    fc.constantFrom('a', 'b', 'Z', '0', '_'),
+  ),
+  maxLength: 60,
+})
 
-const withoutSource = (entries: readonly SecretEntry[]): Array<Omit<SecretEntry, 'source'>> => entries.map(({ source: _source, ...rest }) => rest)
+const withoutSource = (entries: readonly SecretEntry[]): Array<Omit<SecretEntry, 'source'>> =>
+  entries.map(({ source: _source, ...rest }) => rest)
 
 describe('secrets spec parser', () => {
   it('never throws anything but InputError', () => {
-    fc.assert(fc.property(tricky, (text) => void parsedOrInputError(() => parseSecretsSpec(text))), { numRuns: 2000 })
+    fc.assert(
+      fc.property(tricky, (text) => void parsedOrInputError(() => parseSecretsSpec(text))),
+      { numRuns: 2000 },
+    )
   })
 
   it('parse(print(entries)) gives the same entries, and printing is idempotent', () => {
     const path = fc.stringMatching(/^[a-z0-9_][a-z0-9_/.-]{0,20}(\?version=[0-9])?$/)
-    const key = fc.oneof(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/), fc.stringMatching(/^[a-z][a-z0-9 _]{0,10}[a-z0-9]$/).map((k) => `"${k}"`), fc.constantFrom('*', '**', 'a.b', '`x.y`', '"my-key"'))
+    const key = fc.oneof(
+      fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/),
+      fc.stringMatching(/^[a-z][a-z0-9 _]{0,10}[a-z0-9]$/).map((k) => `"${k}"`),
+      fc.constantFrom('*', '**', 'a.b', '`x.y`', '"my-key"'),
+    )
     const name = fc.option(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/), { nil: undefined })
-    const line = fc.tuple(path, key, name, fc.constantFrom(' ', '  ', '\t')).map(([p, k, n, sp]) => `${p}${sp}${k}${n === undefined ? '' : ` ${sp}|${sp}${n}`}`)
-    const text = fc.tuple(fc.array(line, { minLength: 1, maxLength: 6 }), fc.constantFrom('\n', ';', '\r\n', ' ; ')).map(([ls, sep]) => ls.join(sep))
+    const line = fc
+      .tuple(path, key, name, fc.constantFrom(' ', '  ', '\t'))
+      .map(([p, k, n, sp]) => `${p}${sp}${k}${n === undefined ? '' : ` ${sp}|${sp}${n}`}`)
+    const text = fc
+      .tuple(fc.array(line, { minLength: 1, maxLength: 6 }), fc.constantFrom('\n', ';', '\r\n', ' ; '))
+      .map(([ls, sep]) => ls.join(sep))
     let parsed = 0
     fc.assert(
       fc.property(text, (t) => {
@@ -97,7 +142,10 @@ describe('name normaliser', () => {
 
 describe('header parser (extraHeaders)', () => {
   it('never throws anything but InputError', () => {
-    fc.assert(fc.property(tricky, (text) => void parsedOrInputError(() => parseHeaders(text, 'extraHeaders'))), { numRuns: 2000 })
+    fc.assert(
+      fc.property(tricky, (text) => void parsedOrInputError(() => parseHeaders(text, 'extraHeaders'))),
+      { numRuns: 2000 },
+    )
   })
 
   it('reads back written headers: names lower-cased, values trimmed, repeated names joined with ", "', () => {
@@ -121,7 +169,9 @@ describe('value selection', () => {
   it('a plain key selects exactly what JSONata selects (the fast path agrees with data."key")', async () => {
     // keys the secrets syntax can carry inside quotes (no ";", "|" or line break: those separate entries;
     // "*" and "**" are wildcards even when quoted, as in vault-action)
-    const key = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !/[."\\;|\r\n]/.test(k) && k.trim() === k && k !== '' && k !== '*' && k !== '**')
+    const key = fc
+      .string({ minLength: 1, maxLength: 8 })
+      .filter((k) => !/[."\\;|\r\n]/.test(k) && k.trim() === k && k !== '' && k !== '*' && k !== '**')
     await fc.assert(
       fc.asyncProperty(fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), key, fc.boolean(), async (data, k, v2) => {
         const body = v2 ? { data: { data, metadata: {} } } : { data }
@@ -145,7 +195,10 @@ describe('writers read back exactly', () => {
     dir = await mkdtemp(join(tmpdir(), 'vault-oidc-prop-'))
   })
   afterAll(async () => {
-    for (const [k, v] of [['GITHUB_ENV', saved.env], ['GITHUB_OUTPUT', saved.output]] as const) {
+    for (const [k, v] of [
+      ['GITHUB_ENV', saved.env],
+      ['GITHUB_OUTPUT', saved.output],
+    ] as const) {
       if (v === undefined) delete process.env[k]
       else process.env[k] = v
     }
@@ -159,7 +212,13 @@ describe('writers read back exactly', () => {
     process.env.GITHUB_ENV = envFile
     process.env.GITHUB_OUTPUT = outFile
     // process.env cannot hold NUL, so exportVariable gets strings without it; outputs take anything
-    const value = fc.string({ unit: fc.oneof(fc.constantFrom('\n', '\r', '\r\n', '=', '<<', 'ghadelimiter_', '%', ':'), fc.string({ unit: 'binary', maxLength: 1 })), maxLength: 80 })
+    const value = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom('\n', '\r', '\r\n', '=', '<<', 'ghadelimiter_', '%', ':'),
+        fc.string({ unit: 'binary', maxLength: 1 }),
+      ),
+      maxLength: 80,
+    })
     await fc.assert(
       fc.asyncProperty(value, value, async (envValue, outValue) => {
         await writeFile(envFile, '')
@@ -186,14 +245,23 @@ describe('writers read back exactly', () => {
   })
 
   it('CLI shell format: bash `source` gives back any string without NUL, and defines only the names written', async () => {
-    const noNul = fc.string({ unit: fc.oneof(fc.constantFrom("'", '"', '\\', '$', '`', '\n', '\r', '!', '$(id)', '${X}', '\t'), fc.string({ unit: 'binary', maxLength: 1 }).filter((c) => c !== '\0')), maxLength: 40 })
+    const noNul = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("'", '"', '\\', '$', '`', '\n', '\r', '!', '$(id)', '${X}', '\t'),
+        fc.string({ unit: 'binary', maxLength: 1 }).filter((c) => c !== '\0'),
+      ),
+      maxLength: 40,
+    })
     const file = join(dir, 'vars.sh')
     await fc.assert(
       fc.asyncProperty(fc.array(noNul, { minLength: 1, maxLength: 15 }), async (vals) => {
         const vars = vals.map((v, i) => [`V${i}`, v] as const)
         await writeFile(file, formatVariables('shell', vars))
         const script = `source "$1"; for i in $(seq 0 ${vals.length - 1}); do n="V$i"; printf '%s\\0' "\${!n}"; done; compgen -v | grep -c '^V[0-9]' || true`
-        const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script, 'bash', file], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
+        const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script, 'bash', file], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '' },
+        })
         const parts = out.split('\0')
         expect(parts.slice(0, vals.length)).toEqual(vals)
         expect(Number(parts[vals.length])).toBe(vals.length)

@@ -9,7 +9,13 @@ import { readActionConfig } from '../../src/config/action.js'
 import type { AwsLoginConfig } from '../../src/core/config.js'
 import { awsIamLoginBody } from '../../src/vault/aws.js'
 
-const ID = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', arn: 'arn:aws:iam::1:user/x', account: '1', userId: 'AIDA1' }
+const ID = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  arn: 'arn:aws:iam::1:user/x',
+  account: '1',
+  userId: 'AIDA1',
+}
 const ENV = { AWS_ACCESS_KEY_ID: ID.accessKeyId, AWS_SECRET_ACCESS_KEY: ID.secretAccessKey, AWS_REGION: 'eu-west-1' }
 let sts: StsFixture
 
@@ -30,10 +36,17 @@ function replay(body: Record<string, unknown>): Promise<number> {
   const dec = (k: string) => Buffer.from(String(body[k]), 'base64').toString()
   const headers = JSON.parse(dec('iam_request_headers')) as Record<string, string[]>
   return new Promise((resolve, reject) => {
-    const req = request(`${sts.endpoint}/`, { method: String(body.iam_http_request_method), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(',')])) }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
+    const req = request(
+      `${sts.endpoint}/`,
+      {
+        method: String(body.iam_http_request_method),
+        headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(',')])),
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
     req.on('error', reject)
     req.end(dec('iam_request_body'))
   })
@@ -50,7 +63,10 @@ describe('method aws: endpoint, region and signature', () => {
   })
 
   it('awsStsRegion signs for the regional endpoint; a custom endpoint takes the region from AWS_REGION; the session token and server id are signed', async () => {
-    expect(aws({ awsStsRegion: 'eu-central-1' })).toMatchObject({ stsEndpoint: 'https://sts.eu-central-1.amazonaws.com', stsRegion: 'eu-central-1' })
+    expect(aws({ awsStsRegion: 'eu-central-1' })).toMatchObject({
+      stsEndpoint: 'https://sts.eu-central-1.amazonaws.com',
+      stsRegion: 'eu-central-1',
+    })
     expect(aws({ awsStsEndpoint: 'https://sts.ap-south-1.amazonaws.com' })).toMatchObject({ stsRegion: 'ap-south-1' })
     expect(aws({ awsStsEndpoint: 'https://vpce-1.sts.vpce.amazonaws.com' })).toMatchObject({ stsRegion: 'eu-west-1' })
     const a = aws({ awsStsRegion: 'eu-central-1', awsIamServerId: 'vault.test' }, { ...ENV, AWS_SESSION_TOKEN: 'session/token+=' })
@@ -70,7 +86,9 @@ describe('method aws: endpoint, region and signature', () => {
   })
 
   it('bad values are refused naming the input or the variables', () => {
-    expect(() => aws({ awsStsRegion: 'Frankfurt' })).toThrow('input "awsStsRegion": must be an AWS region such as us-east-1, got "Frankfurt"')
+    expect(() => aws({ awsStsRegion: 'Frankfurt' })).toThrow(
+      'input "awsStsRegion": must be an AWS region such as us-east-1, got "Frankfurt"',
+    )
     expect(() => aws({}, { AWS_ACCESS_KEY_ID: 'AKID' })).toThrow('AWS_SECRET_ACCESS_KEY is not set in the environment')
   })
 })

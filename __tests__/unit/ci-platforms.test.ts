@@ -25,12 +25,27 @@ describe('the CI registry', () => {
   })
 
   it('offers every CI token and the other sources as --jwt-source, each once', () => {
-    expect(JWT_SOURCES).toEqual(['github', 'gitlab', 'circleci', 'semaphore', 'bitbucket', 'buildkite', 'azure', 'kubernetes', 'env', 'file', 'stdin', 'oauth2'])
+    expect(JWT_SOURCES).toEqual([
+      'github',
+      'gitlab',
+      'circleci',
+      'semaphore',
+      'bitbucket',
+      'buildkite',
+      'azure',
+      'kubernetes',
+      'env',
+      'file',
+      'stdin',
+      'oauth2',
+    ])
   })
 
-  it('shows every CI\'s identity claims for a token of unknown origin, each once', () => {
+  it("shows every CI's identity claims for a token of unknown origin, each once", () => {
     for (const p of CI_PLATFORMS) for (const claim of p.claims) expect(KNOWN_CLAIMS).toContain(claim)
     expect(new Set(KNOWN_CLAIMS).size).toBe(KNOWN_CLAIMS.length)
-    expect(KNOWN_CLAIMS).toEqual(expect.arrayContaining(['repository', 'project_path', 'oidc.circleci.com/project-id', 'organization_slug', 'repositoryUuid']))
+    expect(KNOWN_CLAIMS).toEqual(
+      expect.arrayContaining(['repository', 'project_path', 'oidc.circleci.com/project-id', 'organization_slug', 'repositoryUuid']),
+    )
   })
 })

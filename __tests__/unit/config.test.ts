@@ -45,11 +45,34 @@ const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export(
 
 /** vault-action v3.4.0's inputs and their action.yml defaults (its action.yml). */
 const VAULT_ACTION_INPUTS: Record<string, string | undefined> = {
-  url: undefined, secrets: undefined, pki: undefined, namespace: undefined, method: 'token', role: undefined, path: undefined,
-  token: undefined, roleId: undefined, secretId: undefined, githubToken: undefined, kubernetesTokenPath: DEFAULT_KUBERNETES_TOKEN_PATH,
-  username: undefined, password: undefined, authPayload: undefined, extraHeaders: undefined, exportEnv: 'true', exportToken: 'false',
-  outputToken: 'false', caCertificate: undefined, clientCertificate: undefined, clientKey: undefined, tlsSkipVerify: 'false',
-  jwtPrivateKey: undefined, jwtKeyPassword: undefined, jwtGithubAudience: undefined, jwtTtl: '3600', secretEncodingType: undefined,
+  url: undefined,
+  secrets: undefined,
+  pki: undefined,
+  namespace: undefined,
+  method: 'token',
+  role: undefined,
+  path: undefined,
+  token: undefined,
+  roleId: undefined,
+  secretId: undefined,
+  githubToken: undefined,
+  kubernetesTokenPath: DEFAULT_KUBERNETES_TOKEN_PATH,
+  username: undefined,
+  password: undefined,
+  authPayload: undefined,
+  extraHeaders: undefined,
+  exportEnv: 'true',
+  exportToken: 'false',
+  outputToken: 'false',
+  caCertificate: undefined,
+  clientCertificate: undefined,
+  clientKey: undefined,
+  tlsSkipVerify: 'false',
+  jwtPrivateKey: undefined,
+  jwtKeyPassword: undefined,
+  jwtGithubAudience: undefined,
+  jwtTtl: '3600',
+  secretEncodingType: undefined,
   ignoreNotFound: 'false',
 }
 
@@ -99,20 +122,29 @@ describe('input values', () => {
     })
   })
 
-  it.each(['exportEnv', 'exportToken', 'outputToken', 'tlsSkipVerify', 'ignoreNotFound', 'revokeToken', 'check'])('boolean %s: accepts true/false in any case, rejects anything else by name', (name) => {
-    const flag = (v: string): unknown => {
-      const c = config({ [name]: v })
-      return name === 'tlsSkipVerify' ? c.tls.skipVerify : c[name as keyof Config]
-    }
-    expect([flag('TRUE'), flag('yes'), flag('1'), flag('False'), flag('off'), flag('0')]).toEqual([true, true, true, false, false, false])
-    expect(inputError({ [name]: 'maybe' }).message).toBe(`input "${name}": must be true or false, got "maybe"`)
-  })
+  it.each(['exportEnv', 'exportToken', 'outputToken', 'tlsSkipVerify', 'ignoreNotFound', 'revokeToken', 'check'])(
+    'boolean %s: accepts true/false in any case, rejects anything else by name',
+    (name) => {
+      const flag = (v: string): unknown => {
+        const c = config({ [name]: v })
+        return name === 'tlsSkipVerify' ? c.tls.skipVerify : c[name as keyof Config]
+      }
+      expect([flag('TRUE'), flag('yes'), flag('1'), flag('False'), flag('off'), flag('0')]).toEqual([true, true, true, false, false, false])
+      expect(inputError({ [name]: 'maybe' }).message).toBe(`input "${name}": must be true or false, got "maybe"`)
+    },
+  )
 
   it.each([
     ['requestTimeout', 'requestTimeoutMs'],
     ['timeout', 'timeoutMs'],
   ] as const)('duration %s: plain seconds or with a unit; zero and junk rejected by name', (name, field) => {
-    expect([config({ [name]: '90' })[field], config({ [name]: '1.5s' })[field], config({ [name]: '5m' })[field], config({ [name]: '1h' })[field], config({ [name]: '250ms' })[field]]).toEqual([90_000, 1500, 300_000, 3_600_000, 250])
+    expect([
+      config({ [name]: '90' })[field],
+      config({ [name]: '1.5s' })[field],
+      config({ [name]: '5m' })[field],
+      config({ [name]: '1h' })[field],
+      config({ [name]: '250ms' })[field],
+    ]).toEqual([90_000, 1500, 300_000, 3_600_000, 250])
     expect(inputError({ [name]: '5x' }).message).toBe(`input "${name}": must be a duration such as 30, 30s, 5m or 1h, got "5x"`)
     expect(inputError({ [name]: '0' }).message).toBe(`input "${name}": must be greater than zero`)
   })
@@ -130,7 +162,11 @@ describe('input values', () => {
   })
 
   it('reads whole numbers', () => {
-    expect(config({ concurrency: '4', retries: '0', jwtTtl: '60' })).toMatchObject({ concurrency: 4, retries: 0, auth: { jwtTtlSeconds: 60 } })
+    expect(config({ concurrency: '4', retries: '0', jwtTtl: '60' })).toMatchObject({
+      concurrency: 4,
+      retries: 0,
+      auth: { jwtTtlSeconds: 60 },
+    })
   })
 
   it.each([
@@ -159,7 +195,11 @@ describe('input values', () => {
   })
 
   it('an unknown method with authPayload is accepted and keeps its body', () => {
-    expect(config({ method: 'OIDC-Custom', authPayload: '{"k":"v"}' }).auth).toMatchObject({ method: 'oidc-custom', path: 'oidc-custom', authPayload: { k: 'v' } })
+    expect(config({ method: 'OIDC-Custom', authPayload: '{"k":"v"}' }).auth).toMatchObject({
+      method: 'oidc-custom',
+      path: 'oidc-custom',
+      authPayload: { k: 'v' },
+    })
   })
 
   it('caCertificate, clientCertificate and clientKey accept PEM, base64 of PEM, and PEM with literal \\n', () => {
@@ -172,7 +212,10 @@ describe('input values', () => {
   })
 
   it('extraHeaders: names lower-cased, repeated names joined with ", ", blank lines ignored', () => {
-    expect(config({ extraHeaders: 'X-Team: a\n\nx-team: b\r\nX-Trace-Id:  42 ' }).extraHeaders).toEqual({ 'x-team': 'a, b', 'x-trace-id': '42' })
+    expect(config({ extraHeaders: 'X-Team: a\n\nx-team: b\r\nX-Trace-Id:  42 ' }).extraHeaders).toEqual({
+      'x-team': 'a, b',
+      'x-trace-id': '42',
+    })
   })
 
   it('the auth path defaults to the method and loses surrounding slashes', () => {

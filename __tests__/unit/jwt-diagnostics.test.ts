@@ -18,7 +18,13 @@ beforeAll(async () => {
     .sign(privateKey)
 })
 
-const ctx = (vaultMessage: string, status = 400): JwtFailureContext => ({ vaultMessage, status, role: 'deploy', mount: 'jwt', shownClaims: github.claims })
+const ctx = (vaultMessage: string, status = 400): JwtFailureContext => ({
+  vaultMessage,
+  status,
+  role: 'deploy',
+  mount: 'jwt',
+  shownClaims: github.claims,
+})
 
 /** Vault's error strings for a JWT login (reference vault-api.md §5) and the hint each must produce. */
 const CASES: Array<[string, number, string]> = [
@@ -28,22 +34,54 @@ const CASES: Array<[string, number, string]> = [
   ['role with oidc role_type is not allowed', 400, 'recreate it with role_type=jwt'],
   ['missing token', 400, 'permissions: id-token: write'],
   ['permission denied', 403, "outside the role's token_bound_cidrs"],
-  ['error configuring token validator: keyset configuration error: fetching keys oidc: get keys failed', 400, 'Vault could not fetch the issuer keys (JWKS)'],
-  ['error validating token: error verifying token signature: failed to verify id token signature', 400, 'point jwks_url / oidc_discovery_url at that issuer'],
-  ['error validating token: no known key successfully validated the token signature', 400, 'point jwks_url / oidc_discovery_url at that issuer'],
-  ['invalid algorithm (alg) header parameter: token signed with unexpected algorithm', 400, 'not in the mount\'s jwt_supported_algs'],
-  ['error validating token: invalid issuer (iss) claim', 400, 'bound_issuer differs from the token\'s iss "https://token.actions.githubusercontent.com"'],
-  ['error validating token: invalid subject (sub) claim', 400, 'bound_subject differs from the token\'s sub "repo:octo-org/octo-repo:ref:refs/heads/main"'],
-  ['error validating token: invalid audience (aud) claim: audience claim does not match any expected audience', 400, 'Set "jwtGithubAudience" to one of the role\'s bound_audiences, or add "https://github.com/octo-org"'],
+  [
+    'error configuring token validator: keyset configuration error: fetching keys oidc: get keys failed',
+    400,
+    'Vault could not fetch the issuer keys (JWKS)',
+  ],
+  [
+    'error validating token: error verifying token signature: failed to verify id token signature',
+    400,
+    'point jwks_url / oidc_discovery_url at that issuer',
+  ],
+  [
+    'error validating token: no known key successfully validated the token signature',
+    400,
+    'point jwks_url / oidc_discovery_url at that issuer',
+  ],
+  ['invalid algorithm (alg) header parameter: token signed with unexpected algorithm', 400, "not in the mount's jwt_supported_algs"],
+  [
+    'error validating token: invalid issuer (iss) claim',
+    400,
+    'bound_issuer differs from the token\'s iss "https://token.actions.githubusercontent.com"',
+  ],
+  [
+    'error validating token: invalid subject (sub) claim',
+    400,
+    'bound_subject differs from the token\'s sub "repo:octo-org/octo-repo:ref:refs/heads/main"',
+  ],
+  [
+    'error validating token: invalid audience (aud) claim: audience claim does not match any expected audience',
+    400,
+    'Set "jwtGithubAudience" to one of the role\'s bound_audiences, or add "https://github.com/octo-org"',
+  ],
   ['error validating token: no issued at (iat), not before (nbf), or expiration time (exp) claims in token', 400, 'has no time claims'],
   ['error validating token: invalid not before (nbf) claim: token not yet valid', 400, 'clock_skew_leeway'],
   ['error validating token: invalid issued at (iat) claim: token issued in the future', 400, 'clock_skew_leeway'],
   ['error validating token: invalid expiration time (exp) claim: token is expired', 400, 'the token expired at'],
-  ['audience claim found in JWT but no audiences bound to the role', 400, 'has no bound_audiences while the token carries aud "https://github.com/octo-org". Add bound_audiences="https://github.com/octo-org"'],
+  [
+    'audience claim found in JWT but no audiences bound to the role',
+    400,
+    'has no bound_audiences while the token carries aud "https://github.com/octo-org". Add bound_audiences="https://github.com/octo-org"',
+  ],
   ['claim "email" not found in token', 400, 'user_claim'],
   ['claim "groups" could not be converted to string', 400, 'user_claim'],
   ['error validating claims: claim "environment_x" is missing', 400, 'the role binds a claim this token does not have'],
-  ['error validating claims: claim "workflow" does not match any associated bound claim values', 400, 'a bound_claims value differs from the token'],
+  [
+    'error validating claims: claim "workflow" does not match any associated bound claim values',
+    400,
+    'a bound_claims value differs from the token',
+  ],
   ['no handler for route "auth/jwt/login". route entry not found.', 404, 'nothing is mounted at auth/jwt: set "path"'],
 ]
 
@@ -54,7 +92,16 @@ describe('explainJwtFailure', () => {
     expect(msg).toContain(`Hint: `)
     expect(msg).toContain(hint)
     expect(msg).toContain('the token is not shown')
-    for (const claim of ['iss: "https://token.actions.githubusercontent.com"', 'aud: "https://github.com/octo-org"', 'sub: "repo:octo-org/octo-repo:ref:refs/heads/main"', 'repository: "octo-org/octo-repo"', 'ref: "refs/heads/main"', 'environment: "production"', 'job_workflow_ref: "octo-org/octo-repo/.github/workflows/deploy.yml@refs/heads/main"', 'alg: RS256']) {
+    for (const claim of [
+      'iss: "https://token.actions.githubusercontent.com"',
+      'aud: "https://github.com/octo-org"',
+      'sub: "repo:octo-org/octo-repo:ref:refs/heads/main"',
+      'repository: "octo-org/octo-repo"',
+      'ref: "refs/heads/main"',
+      'environment: "production"',
+      'job_workflow_ref: "octo-org/octo-repo/.github/workflows/deploy.yml@refs/heads/main"',
+      'alg: RS256',
+    ]) {
       expect(msg).toContain(claim)
     }
     expect(msg).not.toContain(jwt)
@@ -74,7 +121,7 @@ describe('explainJwtFailure', () => {
     expect(explainJwtFailure(ctx('token is expired'), jwt)).toMatch(/exp: \S+Z \(\d+s ago\)/)
   })
 
-  it('an unknown error keeps Vault\'s text, still shows the claims, and gives no made-up hint', () => {
+  it("an unknown error keeps Vault's text, still shows the claims, and gives no made-up hint", () => {
     const msg = explainJwtFailure(ctx('something new'), jwt)
     expect(msg).toContain('(HTTP 400): something new')
     expect(msg).not.toContain('Hint:')
@@ -84,7 +131,9 @@ describe('explainJwtFailure', () => {
   it('without a decodable token it says what Vault said and nothing about claims', () => {
     for (const token of [undefined, 'not-a-jwt', `${'x'.repeat(20)}.${'y'.repeat(20)}.z`]) {
       const msg = explainJwtFailure({ ...ctx('missing role'), role: undefined }, token)
-      expect(msg).toBe('Vault rejected the JWT login at auth/jwt (HTTP 400): missing role\nHint: set "role", or give the JWT mount auth/jwt a default_role.')
+      expect(msg).toBe(
+        'Vault rejected the JWT login at auth/jwt (HTTP 400): missing role\nHint: set "role", or give the JWT mount auth/jwt a default_role.',
+      )
     }
   })
 })

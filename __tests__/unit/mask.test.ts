@@ -9,7 +9,9 @@ describe('maskPieces: what is registered with the log masker for one value', () 
   it('a multi-line value: the whole value, each non-empty line, and the JSON-escaped form', () => {
     const pem = '-----BEGIN KEY-----\r\nAAAA\n\n   \nBBBB\n-----END KEY-----'
     const pieces = maskPieces(pem)
-    expect(pieces).toEqual(expect.arrayContaining([pem, '-----BEGIN KEY-----', 'AAAA', 'BBBB', '-----END KEY-----', JSON.stringify(pem).slice(1, -1)]))
+    expect(pieces).toEqual(
+      expect.arrayContaining([pem, '-----BEGIN KEY-----', 'AAAA', 'BBBB', '-----END KEY-----', JSON.stringify(pem).slice(1, -1)]),
+    )
     expect(pieces).not.toContain('')
     expect(pieces).not.toContain('   ')
   })
@@ -74,7 +76,13 @@ describe('SecretScrubber: values taken out of message text', () => {
     const s = new SecretScrubber()
     s.add('hunter2-secret')
     const seen: string[] = []
-    s.logger({ debug: (m) => void seen.push(m), info: (m) => void seen.push(m), warning: (m) => void seen.push(m), error: (m) => void seen.push(m), isDebug: () => true }).warning('got hunter2-secret back')
+    s.logger({
+      debug: (m) => void seen.push(m),
+      info: (m) => void seen.push(m),
+      warning: (m) => void seen.push(m),
+      error: (m) => void seen.push(m),
+      isDebug: () => true,
+    }).warning('got hunter2-secret back')
     expect(seen).toEqual(['got *** back'])
     const err = s.scrubError(new TypeError('x hunter2-secret y'))
     expect([err instanceof TypeError, err.message]).toEqual([true, 'x *** y'])

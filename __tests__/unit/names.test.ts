@@ -35,7 +35,36 @@ describe('vault-action name normalisation', () => {
 })
 
 describe('protected names (a name chosen by a server key may not be one)', () => {
-  it.each(['PATH', 'path', 'Path', 'LD_PRELOAD', 'ld_library_path', 'DYLD_INSERT_LIBRARIES', 'NODE_OPTIONS', 'PYTHONPATH', 'PERL5OPT', 'BASH_FUNC_X', 'https_proxy', 'HTTP_PROXY', 'no_proxy', 'All_Proxy', 'SSL_CERT_FILE', 'GIT_SSH_COMMAND', 'GITHUB_ENV', 'RUNNER_TEMP', 'ACTIONS_RUNTIME_TOKEN', 'CI_JOB_TOKEN', 'SYSTEM_ACCESSTOKEN', 'VAULT_TOKEN', 'vault_addr', 'BAO_TOKEN', 'IFS', 'PS4', 'ENV', '_JAVA_OPTIONS'])('%s is protected', (name) => {
+  it.each([
+    'PATH',
+    'path',
+    'Path',
+    'LD_PRELOAD',
+    'ld_library_path',
+    'DYLD_INSERT_LIBRARIES',
+    'NODE_OPTIONS',
+    'PYTHONPATH',
+    'PERL5OPT',
+    'BASH_FUNC_X',
+    'https_proxy',
+    'HTTP_PROXY',
+    'no_proxy',
+    'All_Proxy',
+    'SSL_CERT_FILE',
+    'GIT_SSH_COMMAND',
+    'GITHUB_ENV',
+    'RUNNER_TEMP',
+    'ACTIONS_RUNTIME_TOKEN',
+    'CI_JOB_TOKEN',
+    'SYSTEM_ACCESSTOKEN',
+    'VAULT_TOKEN',
+    'vault_addr',
+    'BAO_TOKEN',
+    'IFS',
+    'PS4',
+    'ENV',
+    '_JAVA_OPTIONS',
+  ])('%s is protected', (name) => {
     expect(isProtectedName(name)).toBe(true)
   })
 

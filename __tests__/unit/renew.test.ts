@@ -7,7 +7,13 @@ function harness() {
   let now = 0
   const timers: Array<{ at: number; fn: () => void; live: boolean }> = []
   const lines: string[] = []
-  const log: Logger = { debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(m), warning: (m) => lines.push(`warning: ${m}`), error: (m) => lines.push(`error: ${m}`), isDebug: () => true }
+  const log: Logger = {
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(m),
+    warning: (m) => lines.push(`warning: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+    isDebug: () => true,
+  }
   const setTimer = (fn: () => void, ms: number) => {
     const t = { at: now + ms, fn, live: true }
     timers.push(t)
@@ -45,7 +51,11 @@ describe('exec renewer', () => {
   it('a failing renewal is logged and retried before the lease ends, then reported as expired', async () => {
     const h = harness()
     let attempts = 0
-    const target: RenewTarget = { label: 'the Vault token', ttl: 60, renew: async () => (attempts++, Promise.reject(new Error('HTTP 503'))) }
+    const target: RenewTarget = {
+      label: 'the Vault token',
+      ttl: 60,
+      renew: async () => (attempts++, Promise.reject(new Error('HTTP 503'))),
+    }
     startRenewer([target], { log: h.log, now: h.now, random: () => 0.5, setTimer: h.setTimer })
     await h.advance(120_000)
     expect(attempts).toBeGreaterThan(3)
@@ -58,22 +68,33 @@ describe('exec renewer', () => {
     const h = harness()
     const answers = [new Error('ECONNRESET'), { ttl: 30 }, { ttl: 12 }]
     let calls = 0
-    const target: RenewTarget = { label: 'lease db/creds/ro/…', ttl: 30, renew: async () => {
-      const a = answers[calls++]
-      if (a instanceof Error) throw a
-      return a ?? { ttl: 0 }
-    } }
+    const target: RenewTarget = {
+      label: 'lease db/creds/ro/…',
+      ttl: 30,
+      renew: async () => {
+        const a = answers[calls++]
+        if (a instanceof Error) throw a
+        return a ?? { ttl: 0 }
+      },
+    }
     startRenewer([target], { log: h.log, now: h.now, random: () => 0, setTimer: h.setTimer })
     await h.advance(600_000)
     expect(calls).toBe(3)
-    expect(h.lines.filter((l) => l.includes('max TTL'))).toEqual(['lease db/creds/ro/… reached its max TTL: it ends in 12s and cannot be renewed further'])
+    expect(h.lines.filter((l) => l.includes('max TTL'))).toEqual([
+      'lease db/creds/ro/… reached its max TTL: it ends in 12s and cannot be renewed further',
+    ])
     expect(h.pending()).toBe(0)
   })
 
   it('stop() cancels everything pending', async () => {
     const h = harness()
     let calls = 0
-    const r = startRenewer([{ label: 'x', ttl: 10, renew: async () => (calls++, { ttl: 10 }) }], { log: h.log, now: h.now, random: () => 0, setTimer: h.setTimer })
+    const r = startRenewer([{ label: 'x', ttl: 10, renew: async () => (calls++, { ttl: 10 }) }], {
+      log: h.log,
+      now: h.now,
+      random: () => 0,
+      setTimer: h.setTimer,
+    })
     r.stop()
     await h.advance(100_000)
     expect(calls).toBe(0)

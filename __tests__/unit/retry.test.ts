@@ -81,7 +81,11 @@ describe('withRetry', () => {
 
   it('with an overall deadline, Retry-After is honoured as asked, and a wait past the deadline is not started', async () => {
     let clock = 1_000
-    const policy = recordingPolicy(4, 0.5, { deadline: 15_000, now: () => clock, sleep: async (ms) => void ((clock += ms), policy.slept.push(ms)) })
+    const policy = recordingPolicy(4, 0.5, {
+      deadline: 15_000,
+      now: () => clock,
+      sleep: async (ms) => void ((clock += ms), policy.slept.push(ms)),
+    })
     const sealed = new VaultResponseError('HTTP 503: Vault is sealed', 503, ['Vault is sealed'], 12_000)
     const { calls, result } = await run([status(429, 5_000), sealed, status(503)], policy)
     expect(policy.slept).toEqual([5_000 + 0.5 * 100]) // the 12 s wait would end after the deadline: the real cause is reported

@@ -117,7 +117,9 @@ describe('wildcards expand top-level keys', () => {
   })
 
   it('fails with the entry when there is nothing to expand', async () => {
-    await expect(select('secret/aws *', { data: 'text' })).rejects.toThrow('secrets entry 1 ("secret/aws *"): the response has no key/value data to expand "*" over')
+    await expect(select('secret/aws *', { data: 'text' })).rejects.toThrow(
+      'secrets entry 1 ("secret/aws *"): the response has no key/value data to expand "*" over',
+    )
   })
 })
 
@@ -159,11 +161,16 @@ describe('secretEncodingType', () => {
 })
 
 describe('selector failures never quote the secret', () => {
-  it.each(['password.$number($)', 'password.$error($)', 'password.$lowercase($).$number($)'])('%s: an error naming the entry and the JSONata code, without the value', async (selector) => {
-    const err = await rejectionOf(select(`secret/app ${selector} | X`, kv2({ password: 'hunter2-SECRET' })), VaultOidcError)
-    expect(err.message).toMatch(/^secrets entry 1 \("secret\/app .*"\): the selector ".*" failed when applied to the secret \(JSONata error [A-Z]\d{4}/)
-    expect(err.message).not.toMatch(/hunter|SECRET|hun/)
-  })
+  it.each(['password.$number($)', 'password.$error($)', 'password.$lowercase($).$number($)'])(
+    '%s: an error naming the entry and the JSONata code, without the value',
+    async (selector) => {
+      const err = await rejectionOf(select(`secret/app ${selector} | X`, kv2({ password: 'hunter2-SECRET' })), VaultOidcError)
+      expect(err.message).toMatch(
+        /^secrets entry 1 \("secret\/app .*"\): the selector ".*" failed when applied to the secret \(JSONata error [A-Z]\d{4}/,
+      )
+      expect(err.message).not.toMatch(/hunter|SECRET|hun/)
+    },
+  )
 })
 
 describe('wildcards over keys JSONata cannot spell', () => {

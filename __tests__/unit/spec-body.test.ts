@@ -15,11 +15,21 @@ function parseError(text: string): string {
 
 describe('secrets entries with a JSON body', () => {
   it('takes the body between the path and the selector; ";", "|", spaces and newlines inside it do not split the entry', () => {
-    const [e, f] = parseSecretsSpec('ssh/sign/ci {"public_key":"ssh-ed25519 AAAA; a|b","valid_principals":"ci"} signed_key | SSH_CERT ; secret/data/app password')
-    expect(e).toMatchObject({ path: 'ssh/sign/ci', selector: 'signed_key', name: 'SSH_CERT', envName: 'SSH_CERT', body: { public_key: 'ssh-ed25519 AAAA; a|b', valid_principals: 'ci' } })
+    const [e, f] = parseSecretsSpec(
+      'ssh/sign/ci {"public_key":"ssh-ed25519 AAAA; a|b","valid_principals":"ci"} signed_key | SSH_CERT ; secret/data/app password',
+    )
+    expect(e).toMatchObject({
+      path: 'ssh/sign/ci',
+      selector: 'signed_key',
+      name: 'SSH_CERT',
+      envName: 'SSH_CERT',
+      body: { public_key: 'ssh-ed25519 AAAA; a|b', valid_principals: 'ci' },
+    })
     expect(f).toMatchObject({ path: 'secret/data/app', selector: 'password' })
     expect(f?.body).toBeUndefined()
-    const multi = parseSecretsSpec('transit/encrypt/k {\n  "plaintext": "aGk=",\n  "context": {"a": [1, 2]}\n} ciphertext | CT\naws/sts/deploy {"ttl":"15m"} "*"')
+    const multi = parseSecretsSpec(
+      'transit/encrypt/k {\n  "plaintext": "aGk=",\n  "context": {"a": [1, 2]}\n} ciphertext | CT\naws/sts/deploy {"ttl":"15m"} "*"',
+    )
     expect(multi.map((x) => [x.path, x.selector, x.body])).toEqual([
       ['transit/encrypt/k', 'ciphertext', { plaintext: 'aGk=', context: { a: [1, 2] } }],
       ['aws/sts/deploy', '*', { ttl: '15m' }],
@@ -41,7 +51,9 @@ describe('secrets entries with a JSON body', () => {
   })
 
   it('rejects a body that is not a JSON object, naming the entry but not echoing the text', () => {
-    expect(parseError('ssh/sign/ci {"public_key": "sekrit-key",} signed_key')).toMatch(/entry 1 \("ssh\/sign\/ci \{…\}"\): the JSON body is not valid JSON \(error at character \d+\)/)
+    expect(parseError('ssh/sign/ci {"public_key": "sekrit-key",} signed_key')).toMatch(
+      /entry 1 \("ssh\/sign\/ci \{…\}"\): the JSON body is not valid JSON \(error at character \d+\)/,
+    )
     expect(parseError('ssh/sign/ci {"public_key": "sekrit-key",} signed_key')).not.toContain('sekrit')
   })
 

@@ -19,7 +19,14 @@ describe('secrets syntax: entries', () => {
 
   it('takes "| NAME" verbatim for both the output and the env name (no normalisation, no upper-casing)', () => {
     const [e] = parseSecretsSpec('secret/data/app password | my.Db-Pass')
-    expect(e).toMatchObject({ path: 'secret/data/app', selector: 'password', name: 'my.Db-Pass', outputName: 'my.Db-Pass', envName: 'my.Db-Pass', dropped: [] })
+    expect(e).toMatchObject({
+      path: 'secret/data/app',
+      selector: 'password',
+      name: 'my.Db-Pass',
+      outputName: 'my.Db-Pass',
+      envName: 'my.Db-Pass',
+      dropped: [],
+    })
   })
 
   it('uses the last "|" so a name can follow a selector that contains one', () => {
@@ -64,7 +71,9 @@ describe('secrets syntax: wildcards', () => {
 
 describe('secrets syntax: JSONata selectors', () => {
   it.each(['foo[0]', '123', '$x', '$uppercase(a)'])('"%s" needs "| NAME", and is accepted with one', (selector) => {
-    expect(parseError(`secret/app ${selector}`)).toBe(`input "secrets": entry 1 ("secret/app ${selector}"): a JSONata expression needs a name: add "| NAME"`)
+    expect(parseError(`secret/app ${selector}`)).toBe(
+      `input "secrets": entry 1 ("secret/app ${selector}"): a JSONata expression needs a name: add "| NAME"`,
+    )
     expect(parseSecretsSpec(`secret/app ${selector} | OUT`)[0]).toMatchObject({ selector, envName: 'OUT', outputName: 'OUT' })
   })
 
@@ -111,7 +120,11 @@ describe('secrets syntax: errors name the input and the entry', () => {
   })
 
   it('whole entries on their own lines inside one ;-piece stay separate', () => {
-    expect(parseSecretsSpec('secret/a x | X\nsecret/b y;\nsecret/c\nz').map((e) => e.source)).toEqual(['secret/a x | X', 'secret/b y', 'secret/c z'])
+    expect(parseSecretsSpec('secret/a x | X\nsecret/b y;\nsecret/c\nz').map((e) => e.source)).toEqual([
+      'secret/a x | X',
+      'secret/b y',
+      'secret/c z',
+    ])
   })
 })
 

@@ -15,6 +15,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export async function importFixture(name) {
   const outfile = join(ROOT, '.tmp', `fixture-${name}.mjs`)
   mkdirSync(dirname(outfile), { recursive: true })
-  await build({ entryPoints: [join(ROOT, '__fixtures__', `${name}.ts`)], outfile, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' })
+  await build({
+    entryPoints: [join(ROOT, '__fixtures__', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+  })
   return import(pathToFileURL(outfile).href)
 }

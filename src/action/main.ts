@@ -63,12 +63,19 @@ export async function runAction(platform: Platform, get: InputReader, env: NodeJ
   }
 }
 
-function jwtSource(config: Config, platform: Platform, env: NodeJS.ProcessEnv, deadline: number, closers: Array<() => void>): TokenSource | undefined {
+function jwtSource(
+  config: Config,
+  platform: Platform,
+  env: NodeJS.ProcessEnv,
+  deadline: number,
+  closers: Array<() => void>,
+): TokenSource | undefined {
   const { auth } = config
   if (auth.method !== 'jwt' && auth.method !== 'oidc') return undefined
   // like vault-action, the self-signed JWT has no aud (jwtGithubAudience is for the GitHub ID token only):
   // an aud on a role without bound_audiences would fail the login on Vault >= 1.16.3
-  if (auth.jwtPrivateKey) return { ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined), claims: github.claims }
+  if (auth.jwtPrivateKey)
+    return { ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, env, undefined), claims: github.claims }
   const http = platformHttp(config, platform.log, deadline)
   closers.push(() => http.close())
   return { ...githubIdTokenSource(http, env, auth.jwtAudience, (jwt) => platform.mask(jwt)), claims: github.claims }

@@ -26,12 +26,20 @@ export async function runPostAction(platform: Platform, get: InputReader): Promi
   let close = (): void => undefined
   try {
     const conn = readConnection(get)
-    const { http, vault } = connect({ ...conn, retries: Math.min(conn.retries, 2) }, platform.log, Date.now() + Math.min(conn.timeoutMs, 60_000))
+    const { http, vault } = connect(
+      { ...conn, retries: Math.min(conn.retries, 2) },
+      platform.log,
+      Date.now() + Math.min(conn.timeoutMs, 60_000),
+    )
     close = () => http.close()
     const leaseToken = token || get('token').trim()
     if (leaseToken) platform.mask(leaseToken)
     if (childToken) platform.mask(childToken)
-    const report = await revokeAll(vault, { token: token || undefined, leaseToken: leaseToken || undefined, leases, childToken: childToken || undefined }, platform.log)
+    const report = await revokeAll(
+      vault,
+      { token: token || undefined, leaseToken: leaseToken || undefined, leases, childToken: childToken || undefined },
+      platform.log,
+    )
     for (const w of report.warnings) platform.log.warning(w)
     platform.log.info(report.summary)
   } catch (err) {

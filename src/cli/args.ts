@@ -48,12 +48,16 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
   const [first, ...rest] = parsed.positionals
   // `vault-oidc help` (and `help exec`, `help check`, ...) prints the same usage as --help
-  if (first === 'help' && child.length === 0) return { command: 'export', values: { ...parsed.values, help: true } as ParsedArgs['values'], child: [] }
+  if (first === 'help' && child.length === 0)
+    return { command: 'export', values: { ...parsed.values, help: true } as ParsedArgs['values'], child: [] }
   const command = (first ?? 'export') as Command
   if (!COMMANDS.includes(command)) throw new UsageError(String(first), `unknown command; use one of ${COMMANDS.join(', ')} (see --help)`)
-  if (rest.length > 0) throw new UsageError(String(rest[0]), `unexpected argument${command === 'exec' ? ': put the command to run after "--"' : ''}`)
-  if (command === 'exec' && child.length === 0 && parsed.values.help !== true) throw new UsageError('exec', 'needs a command to run after "--", e.g. vault-oidc exec --role deploy -- ./deploy.sh')
-  if (command !== 'exec' && child.length > 0) throw new UsageError('--', `arguments after "--" are only for "exec" (the command is "${command}")`)
+  if (rest.length > 0)
+    throw new UsageError(String(rest[0]), `unexpected argument${command === 'exec' ? ': put the command to run after "--"' : ''}`)
+  if (command === 'exec' && child.length === 0 && parsed.values.help !== true)
+    throw new UsageError('exec', 'needs a command to run after "--", e.g. vault-oidc exec --role deploy -- ./deploy.sh')
+  if (command !== 'exec' && child.length > 0)
+    throw new UsageError('--', `arguments after "--" are only for "exec" (the command is "${command}")`)
   return { command, values: parsed.values as ParsedArgs['values'], child }
 }
 
@@ -73,7 +77,8 @@ function usageError(err: Error & { code?: string }): UsageError {
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(err.message)) return new UsageError(flag, 'takes no value')
-      if (/ambiguous/.test(err.message)) return new UsageError(flag, `needs a value; to pass one that starts with "-", write ${flag}=-VALUE`)
+      if (/ambiguous/.test(err.message))
+        return new UsageError(flag, `needs a value; to pass one that starts with "-", write ${flag}=-VALUE`)
       return new UsageError(flag, 'needs a value')
     default:
       return new UsageError(flag, err.message)

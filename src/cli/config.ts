@@ -5,7 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { checkClientCertificate, withValue } from '../config/connection.js'
-import { optional, parseBool, parseDurationMs, parseEncoding, parseHeaders, parseIntInRange, parseJsonObject, parsePem, parseServerUrl, parseUrl } from '../config/parse.js'
+import {
+  optional,
+  parseBool,
+  parseDurationMs,
+  parseEncoding,
+  parseHeaders,
+  parseIntInRange,
+  parseJsonObject,
+  parsePem,
+  parseServerUrl,
+  parseUrl,
+} from '../config/parse.js'
 import { authPath, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from '../config/rules.js'
 import type { AuthConfig, Config, TlsConfig } from '../core/config.js'
 import { parsePkiSpec } from '../core/pki.js'
@@ -29,7 +40,13 @@ export interface CliOptions {
   readonly jwtEnv?: string
   readonly jwtFile?: string
   readonly jwtStdin: boolean
-  readonly oauth2?: { readonly tokenUrl: string; readonly clientId: string; readonly clientSecret: string; readonly scope?: string; readonly clientAuth: 'basic' | 'post' }
+  readonly oauth2?: {
+    readonly tokenUrl: string
+    readonly clientId: string
+    readonly clientSecret: string
+    readonly scope?: string
+    readonly clientAuth: 'basic' | 'post'
+  }
   readonly format?: Format
   readonly output?: string
   readonly debug: boolean
@@ -53,7 +70,12 @@ type FlagValue = (name: string) => string
 /** Runtime messages (login, HTTP) name settings by the action's input names: here they name the flags. */
 const flagName: InputNamer = (input) => FLAG_FOR_INPUT.get(input) ?? input
 
-export async function readCliConfig(args: ParsedArgs, io: CliIo, log: Logger, origins: Origins = new Map()): Promise<{ config: CliConfig; options: CliOptions; origins: Origins }> {
+export async function readCliConfig(
+  args: ParsedArgs,
+  io: CliIo,
+  log: Logger,
+  origins: Origins = new Map(),
+): Promise<{ config: CliConfig; options: CliOptions; origins: Origins }> {
   const value = readFlagValues(args, io.env, log, origins)
   const jwtStdin = args.values['jwt-stdin'] === true
   const secretsText = await readSecretsText(args, value, jwtStdin, io, log)
@@ -68,7 +90,10 @@ function readFlagValues(args: ParsedArgs, env: NodeJS.ProcessEnv, log: Logger, o
     // an empty value counts as unset (like an empty action input), so the environment still applies
     if (given !== undefined && (typeof given === 'boolean' || (Array.isArray(given) ? given.join('') : given).trim() !== '')) {
       origins.set(flag.name, `--${flag.name}`)
-      if (flag.secret) log.warning(`--${flag.name} on the command line is visible to other processes on this machine; prefer ${envNames(flag)[0] ? `$${envNames(flag)[0]} or ` : ''}--${flag.name}-file`)
+      if (flag.secret)
+        log.warning(
+          `--${flag.name} on the command line is visible to other processes on this machine; prefer ${envNames(flag)[0] ? `$${envNames(flag)[0]} or ` : ''}--${flag.name}-file`,
+        )
       if (typeof given === 'boolean') return String(given)
       const text = Array.isArray(given) ? given.join('\n') : given
       return flag.pem ? pemOrFile(text, `--${flag.name}`, flag.secret === true) : text
@@ -93,7 +118,8 @@ function readFlagValues(args: ParsedArgs, env: NodeJS.ProcessEnv, log: Logger, o
 
 /** --secrets entries and those of --secrets-file (a file, or "-" for stdin), combined. */
 async function readSecretsText(args: ParsedArgs, value: FlagValue, jwtStdin: boolean, io: CliIo, log: Logger): Promise<string> {
-  if (args.values.secrets !== undefined && args.values['secrets-file'] !== undefined) log.debug('--secrets and --secrets-file are both given; their entries are combined')
+  if (args.values.secrets !== undefined && args.values['secrets-file'] !== undefined)
+    log.debug('--secrets and --secrets-file are both given; their entries are combined')
   const secretsFile = value('secrets-file')
   if (secretsFile === '-' && jwtStdin) throw new InputError('--secrets-file', '"-" (stdin) cannot be combined with --jwt-stdin')
   const fromFile = secretsFile === '' ? '' : secretsFile === '-' ? await io.readStdin() : readText(secretsFile, '--secrets-file')
@@ -181,7 +207,9 @@ function defaultMethod(args: ParsedArgs, value: FlagValue, origins: Origins): st
   const tokenGiven = value('token').trim() !== ''
   const tokenExplicit = origins.get('token')?.startsWith('--') === true
   // a flag that names where the JWT comes from means jwt, even with a $VAULT_TOKEN left in the environment
-  const jwtFlagGiven = ['jwt-env', 'jwt-file', 'jwt-source', 'oauth2-token-url'].some((f) => origins.get(f)?.startsWith('--')) || args.values['jwt-stdin'] === true
+  const jwtFlagGiven =
+    ['jwt-env', 'jwt-file', 'jwt-source', 'oauth2-token-url'].some((f) => origins.get(f)?.startsWith('--')) ||
+    args.values['jwt-stdin'] === true
   return tokenGiven && (tokenExplicit || (value('role').trim() === '' && !jwtFlagGiven)) ? 'token' : 'jwt'
 }
 
@@ -190,7 +218,8 @@ function cliOptions(args: ParsedArgs, value: FlagValue, jwtStdin: boolean, env: 
   const format = oneOf(value('format'), FORMATS, '--format')
   const clientAuth = oneOf(value('oauth2-client-auth'), ['basic', 'post'] as const, '--oauth2-client-auth') ?? 'basic'
   const generic = [value('jwt-env') && '--jwt-env', value('jwt-file') && '--jwt-file', jwtStdin && '--jwt-stdin'].filter(Boolean)
-  if (generic.length > 1) throw new InputError(String(generic[1]), `cannot be combined with ${generic[0]}: give one place to take the JWT from`)
+  if (generic.length > 1)
+    throw new InputError(String(generic[1]), `cannot be combined with ${generic[0]}: give one place to take the JWT from`)
   const oauth2 = readOAuth2(value, jwtSource, clientAuth)
   const output = value('output').trim()
   return {
@@ -213,9 +242,20 @@ function readOAuth2(value: FlagValue, jwtSource: string | undefined, clientAuth:
   if (tokenUrl === '' && jwtSource !== 'oauth2') return undefined
   const clientId = value('oauth2-client-id').trim()
   const clientSecret = value('oauth2-client-secret').trim()
-  if (clientId === '') throw new InputError('--oauth2-client-id', 'is required for OAuth2 client credentials (or $VAULT_OIDC_OAUTH2_CLIENT_ID)')
-  if (clientSecret === '') throw new InputError('--oauth2-client-secret', 'is required for OAuth2 client credentials: use $VAULT_OIDC_OAUTH2_CLIENT_SECRET or --oauth2-client-secret-file')
-  return { tokenUrl: parseUrl(tokenUrl, '--oauth2-token-url'), clientId, clientSecret, clientAuth, ...withScope(value('oauth2-scope').trim()) }
+  if (clientId === '')
+    throw new InputError('--oauth2-client-id', 'is required for OAuth2 client credentials (or $VAULT_OIDC_OAUTH2_CLIENT_ID)')
+  if (clientSecret === '')
+    throw new InputError(
+      '--oauth2-client-secret',
+      'is required for OAuth2 client credentials: use $VAULT_OIDC_OAUTH2_CLIENT_SECRET or --oauth2-client-secret-file',
+    )
+  return {
+    tokenUrl: parseUrl(tokenUrl, '--oauth2-token-url'),
+    clientId,
+    clientSecret,
+    clientAuth,
+    ...withScope(value('oauth2-scope').trim()),
+  }
 }
 
 /** VAULT_X → [BAO_X, VAULT_X]; other names as they are. */
@@ -231,7 +271,11 @@ function pemOrFile(value: string, source: string, secret: boolean): string {
   const v = value.trim()
   if (v === '' || v.includes('-----BEGIN') || v.startsWith('LS0tLS1CRUdJT')) return value
   if (existsSync(v)) return readText(v, source)
-  if (secret) throw new InputError(source, 'is not a PEM block, the base64 encoding of one, or a readable file (the value is not shown: it may be a key)')
+  if (secret)
+    throw new InputError(
+      source,
+      'is not a PEM block, the base64 encoding of one, or a readable file (the value is not shown: it may be a key)',
+    )
   return readText(v, source)
 }
 
@@ -257,4 +301,3 @@ function withScope(scope: string): { scope?: string } {
 function parseDebug(raw: string): boolean {
   return /^(true|1|yes|on)$/i.test(raw.trim())
 }
-

@@ -12,7 +12,7 @@ const GROUPS = {
 
 export function helpText(): string {
   const lines = [
-    'vault-oidc: swap this CI job\'s OIDC token for a Vault/OpenBao token, read secrets, hand them to the job.',
+    "vault-oidc: swap this CI job's OIDC token for a Vault/OpenBao token, read secrets, hand them to the job.",
     '',
     'Usage:',
     '  vault-oidc [export] [flags]          write the secrets where later steps find them (platform sink or --output)',
@@ -28,14 +28,16 @@ export function helpText(): string {
     lines.push(`${title}:`)
     for (const f of FLAGS.filter((x) => x.group === group)) {
       const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`
-      const env = f.env?.length ? ` [env: ${f.env.map((e) => (e.startsWith('VAULT_') && !e.startsWith('VAULT_OIDC_') ? `BAO_${e.slice(6)}/${e}` : e)).join(', ')}]` : ''
+      const env = f.env?.length
+        ? ` [env: ${f.env.map((e) => (e.startsWith('VAULT_') && !e.startsWith('VAULT_OIDC_') ? `BAO_${e.slice(6)}/${e}` : e)).join(', ')}]`
+        : ''
       lines.push(`${left.padEnd(38)} ${f.help}${f.secret ? '; or --' + f.name + '-file FILE' : ''}${env}`)
     }
     lines.push('')
   }
   lines.push(
     'Boolean flags take --flag, --no-flag or --flag=true|false. Empty values count as unset.',
-    'Secrets syntax, auth methods, retries and errors are the same as the GitHub Action\'s (see README).',
+    "Secrets syntax, auth methods, retries and errors are the same as the GitHub Action's (see README).",
     'A secrets entry "PATH {JSON} KEY [| NAME]" writes the JSON body to PATH (ssh/sign, aws/sts, transit…) and takes',
     'KEY from the answer; the same PATH and body is written once.',
     'Method aws signs sts:GetCallerIdentity with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.',
@@ -51,7 +53,7 @@ export function helpText(): string {
     '  # an SSH certificate signed for this job',
     '  vault-oidc exec --secrets "ssh/sign/ci {\\"public_key\\":\\"$(cat id.pub)\\"} signed_key | SSH_CERT" -- ./ssh-deploy.sh',
     '',
-    '  # what is this job\'s token? / which paths can the role read?',
+    "  # what is this job's token? / which paths can the role read?",
     '  vault-oidc claims',
     '  vault-oidc check --role deploy --secrets "secret/data/app db_password; secret/data/other key"',
     '',

@@ -36,7 +36,6 @@ export interface CliContext extends CliIo {
   readonly version: string
 }
 
-
 export function stderrLogger(write: (text: string) => void, debug: () => boolean): Logger {
   return {
     debug: (m) => (debug() ? write(`vault-oidc: debug: ${guardLines(m)}\n`) : undefined),
@@ -64,7 +63,12 @@ export async function runCli(ctx: CliContext): Promise<number> {
     log = scrubber.logger(log)
     const deadline = Date.now() + config.timeoutMs
     const stdoutIsData = options.command === 'claims' || options.command === 'check' || options.output === '-'
-    const masker = chooseMasker(options, ctx.env, log, { stdout: ctx.stdout, stderr: ctx.stderr, stdoutIsData, exec: options.command === 'exec' })
+    const masker = chooseMasker(options, ctx.env, log, {
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+      stdoutIsData,
+      exec: options.command === 'exec',
+    })
     let tokenHttp: HttpClient | undefined
     const source = chooseTokenSource(config, options, {
       env: ctx.env,
@@ -81,7 +85,10 @@ export async function runCli(ctx: CliContext): Promise<number> {
     // only claims goes without --url (readCliConfig validated it for every other command)
     const vaultConfig: Config = { ...config, url: config.url ?? parseUrl('', '--url') }
     if (source) log.info(`OIDC token: ${source.description}`)
-    if (!masker.masks) log.info(`note: ${options.platform.title} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`)
+    if (!masker.masks)
+      log.info(
+        `note: ${options.platform.title} cannot mask values fetched at runtime; vault-oidc prints only names, never values, so keep your own commands from printing them`,
+      )
     warnIfCleartext(vaultConfig.url, log, config.inputName)
     const { http, vault } = connect(vaultConfig, log, deadline)
     closers.push(() => http.close())
@@ -116,12 +123,20 @@ async function claims(source: TokenSource | undefined, masker: Masker, ctx: CliC
   await masker.flush?.()
   const decoded = safeClaims(jwt)
   if (Object.keys(decoded).length === 0) throw new VaultOidcError(`the ${source.description} is not a JWT that can be decoded`)
-  ctx.stdout(`claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, [...(source.claims ?? []), ...Object.keys(decoded)])}\n`)
+  ctx.stdout(
+    `claims of the ${source.description} (decoded locally; the token itself is not shown):\n${describeClaims(decoded, jwt, [...(source.claims ?? []), ...Object.keys(decoded)])}\n`,
+  )
   return 0
 }
 
 async function check(run: Run): Promise<number> {
-  const report = await runCheck({ config: run.config, vault: run.vault, sink: new CollectingSink(run.masker), log: run.log, ...(run.source ? { tokenSource: run.source } : {}) })
+  const report = await runCheck({
+    config: run.config,
+    vault: run.vault,
+    sink: new CollectingSink(run.masker),
+    log: run.log,
+    ...(run.source ? { tokenSource: run.source } : {}),
+  })
   run.ctx.stdout(`${checkReport(report)}\n`)
   const bad = report.paths.filter((p) => p.status !== 'ok').length
   if (bad > 0) run.log.error(`${bad} of ${report.paths.length} path(s) cannot be read`)
@@ -148,7 +163,15 @@ async function exportOrExec(run: Run): Promise<number> {
   // after a long exec the run's deadline has passed: renewals and the final revocation get a connection of their own
   let after: VaultClient = vault
   try {
-    const running = runMain({ config, vault, sink, log, cleanup, scrubber: run.scrubber, ...(run.source ? { tokenSource: run.source } : {}) })
+    const running = runMain({
+      config,
+      vault,
+      sink,
+      log,
+      cleanup,
+      scrubber: run.scrubber,
+      ...(run.source ? { tokenSource: run.source } : {}),
+    })
     running.catch(() => undefined) // after a signal nobody waits for it any more
     const result = await Promise.race([running, trap.stopped])
     exported = !exec
@@ -156,7 +179,9 @@ async function exportOrExec(run: Run): Promise<number> {
       if (config.exportToken || owned.child !== undefined) keep = true
       else if (result.leases.length > 0 && owned.token) {
         keep = true
-        log.info(`kept the Vault token: revoking it now would revoke the ${result.leases.length} lease(s) just exported; it expires with its TTL${result.tokenTtl ? ` (${result.tokenTtl}s)` : ''}`)
+        log.info(
+          `kept the Vault token: revoking it now would revoke the ${result.leases.length} lease(s) just exported; it expires with its TTL${result.tokenTtl ? ` (${result.tokenTtl}s)` : ''}`,
+        )
       }
       return 0
     }
@@ -178,8 +203,14 @@ async function exportOrExec(run: Run): Promise<number> {
     interrupted = err
     return 128 + (constants.signals[err.signal] ?? 0)
   } finally {
-    if (interrupted) log.error(`stopped by ${interrupted.signal} before ${exec ? 'the command started' : 'the variables were written'}; nothing was ${exec ? 'run' : 'written'}${owned.token || owned.leases.length > 0 ? ', revoking what was issued' : ''}`)
-    const request = config.revokeToken || owned.child !== undefined ? cleanupRequest(owned, keep, exported, config.auth.token, config.revokeToken) : undefined
+    if (interrupted)
+      log.error(
+        `stopped by ${interrupted.signal} before ${exec ? 'the command started' : 'the variables were written'}; nothing was ${exec ? 'run' : 'written'}${owned.token || owned.leases.length > 0 ? ', revoking what was issued' : ''}`,
+      )
+    const request =
+      config.revokeToken || owned.child !== undefined
+        ? cleanupRequest(owned, keep, exported, config.auth.token, config.revokeToken)
+        : undefined
     if (request) {
       const report = await revokeAll(after, request, log).catch((err: unknown) => ({ summary: '', warnings: [errorMessage(err)] }))
       for (const w of report.warnings) log.warning(w)
@@ -256,7 +287,10 @@ async function execTargets(vault: VaultClient, result: RunResult, log: Logger): 
   if (t?.owned) tokens.push({ label: 'the Vault token', token: t.value, ttl: t.ttl, renewable: t.renewable })
   else if (t && (result.leaseInfo.length > 0 || result.child)) {
     // the user's own token: its leases (and a non-orphan child) end with it
-    const self = await vault.withToken(t.value).lookupSelf().catch((err: unknown) => (log.debug(`cannot look up the given token to renew it: ${errorMessage(err)}`), undefined))
+    const self = await vault
+      .withToken(t.value)
+      .lookupSelf()
+      .catch((err: unknown) => (log.debug(`cannot look up the given token to renew it: ${errorMessage(err)}`), undefined))
     if (self) tokens.push({ label: 'the given Vault token', token: t.value, ttl: self.ttl, renewable: self.renewable })
   }
   const c = result.child
@@ -271,11 +305,18 @@ async function execTargets(vault: VaultClient, result: RunResult, log: Logger): 
  * and only when nothing was exported (after exec, or after a failure). A child token is revoked whenever it was not
  * exported (exec, failure), even with --no-revoke-token: it exists only for this run.
  */
-function cleanupRequest(owned: Owned, keep: boolean, exported: boolean, userToken: string | undefined, revokeToken: boolean): RevokeRequest | undefined {
+function cleanupRequest(
+  owned: Owned,
+  keep: boolean,
+  exported: boolean,
+  userToken: string | undefined,
+  revokeToken: boolean,
+): RevokeRequest | undefined {
   const child = owned.child !== undefined && !(exported && keep) ? { childToken: owned.child } : {}
   if (!revokeToken) return 'childToken' in child ? { token: undefined, leaseToken: undefined, leases: [], ...child } : undefined
   if (owned.token !== undefined) return keep ? undefined : { token: owned.token, leaseToken: owned.token, leases: owned.leases, ...child }
-  if ((owned.leases.length > 0 || 'childToken' in child) && !exported) return { token: undefined, leaseToken: userToken, leases: owned.leases, ...child }
+  if ((owned.leases.length > 0 || 'childToken' in child) && !exported)
+    return { token: undefined, leaseToken: userToken, leases: owned.leases, ...child }
   return undefined
 }
 
@@ -311,7 +352,10 @@ function describeError(err: unknown, origins: Origins): string {
 /** The package's version, from the package.json next to dist/ (or the source tree). */
 export function packageVersion(script: string | undefined): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(dirname(realpathSync(script ?? '')), '..', 'package.json'), 'utf8')) as { name?: unknown; version?: unknown }
+    const pkg = JSON.parse(readFileSync(join(dirname(realpathSync(script ?? '')), '..', 'package.json'), 'utf8')) as {
+      name?: unknown
+      version?: unknown
+    }
     return pkg.name === 'vault-oidc-action' && typeof pkg.version === 'string' ? pkg.version : 'unknown'
   } catch {
     return 'unknown'

@@ -16,10 +16,18 @@ export function chooseMasker(options: Pick<CliOptions, 'platform'>, env: NodeJS.
   return options.platform.masker?.(env, log, io) ?? NO_MASKING
 }
 
-export async function exportSink(options: CliOptions, env: NodeJS.ProcessEnv, masker: Masker, log: Logger, stdout: (text: string) => void): Promise<SecretSink> {
+export async function exportSink(
+  options: CliOptions,
+  env: NodeJS.ProcessEnv,
+  masker: Masker,
+  log: Logger,
+  stdout: (text: string) => void,
+): Promise<SecretSink> {
   const { platform } = options
-  if (options.output !== undefined) return new FileSink({ path: options.output, format: options.format ?? formatForPath(options.output) }, masker, log, stdout)
-  if (options.format !== undefined && options.format !== 'shell') throw new InputError('--format', `needs --output FILE (on ${platform.title} the default sink has its own format)`)
+  if (options.output !== undefined)
+    return new FileSink({ path: options.output, format: options.format ?? formatForPath(options.output) }, masker, log, stdout)
+  if (options.format !== undefined && options.format !== 'shell')
+    throw new InputError('--format', `needs --output FILE (on ${platform.title} the default sink has its own format)`)
   const sink = await platform.defaultSink?.({ env, masker, log, stdout, format: options.format })
   if (sink) return sink
   throw new InputError(

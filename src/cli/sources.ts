@@ -35,11 +35,21 @@ const ANY_AUDIENCE = "the token's issuer decides its aud"
 /** Token sources that are not a CI's own, by --jwt-source name. */
 const OTHER_SOURCES: Readonly<Record<string, (ctx: SourceContext) => TokenSource>> = {
   kubernetes: (ctx) =>
-    checkingAudience(fileTokenSource('Kubernetes service-account token', ctx.config.auth.kubernetesTokenPath, '--kubernetes-token-path'), ctx.audience, ctx.log, 'set the audience of the projected serviceAccountToken volume'),
+    checkingAudience(
+      fileTokenSource('Kubernetes service-account token', ctx.config.auth.kubernetesTokenPath, '--kubernetes-token-path'),
+      ctx.audience,
+      ctx.log,
+      'set the audience of the projected serviceAccountToken volume',
+    ),
   env(ctx) {
     const variable = ctx.options.jwtEnv
     if (!variable) throw new VaultOidcError('--jwt-source env needs --jwt-env NAME')
-    return checkingAudience(envTokenSource(`JWT from $${variable}`, [variable], ctx.env, `Set ${variable} to the token.`), ctx.audience, ctx.log, ANY_AUDIENCE)
+    return checkingAudience(
+      envTokenSource(`JWT from $${variable}`, [variable], ctx.env, `Set ${variable} to the token.`),
+      ctx.audience,
+      ctx.log,
+      ANY_AUDIENCE,
+    )
   },
   file(ctx) {
     const path = ctx.options.jwtFile
@@ -56,17 +66,27 @@ const OTHER_SOURCES: Readonly<Record<string, (ctx: SourceContext) => TokenSource
 }
 
 /** Every --jwt-source: the CIs' own tokens, then the others. */
-export const JWT_SOURCES: readonly string[] = [...CI_PLATFORMS.filter((p) => p.tokenSource).map((p) => p.name), ...Object.keys(OTHER_SOURCES)]
+export const JWT_SOURCES: readonly string[] = [
+  ...CI_PLATFORMS.filter((p) => p.tokenSource).map((p) => p.name),
+  ...Object.keys(OTHER_SOURCES),
+]
 
 function needsJwt(config: Pick<Config, 'auth'>, options: CliOptions): boolean {
   return options.command === 'claims' || config.auth.method === 'jwt' || config.auth.method === 'oidc'
 }
 
-export function chooseTokenSource(config: Pick<Config, 'auth' | 'inputName'>, options: CliOptions, deps: SourceDeps): TokenSource | undefined {
+export function chooseTokenSource(
+  config: Pick<Config, 'auth' | 'inputName'>,
+  options: CliOptions,
+  deps: SourceDeps,
+): TokenSource | undefined {
   if (!needsJwt(config, options)) return undefined
   const { auth } = config
   if (auth.jwtPrivateKey && options.jwtSource === undefined) {
-    return { ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, deps.env, auth.jwtAudience, config.inputName), claims: KNOWN_CLAIMS }
+    return {
+      ...selfSignedJwtSource(auth.jwtPrivateKey, auth.jwtKeyPassword, auth.jwtTtlSeconds, deps.env, auth.jwtAudience, config.inputName),
+      claims: KNOWN_CLAIMS,
+    }
   }
   const ctx: SourceContext = { ...deps, config, options, audience: auth.jwtAudience, jwtEnv: options.jwtEnv }
   const name = options.jwtSource ?? implied(options) ?? byPlatform(options.platform, auth.kubernetesTokenPath, deps.env)

@@ -47,35 +47,63 @@ export function readChildToken(get: InputReader, name: InputNamer = actionInputN
     return undefined
   }
   if (parseBool(get('exportToken'), name('exportToken'), false) || parseBool(get('outputToken'), name('outputToken'), false)) {
-    throw new InputError(name('childToken'), `cannot be combined with "${name('exportToken')}"/"${name('outputToken')}": the child token is what is exported (VAULT_TOKEN and the vault_token output)`)
+    throw new InputError(
+      name('childToken'),
+      `cannot be combined with "${name('exportToken')}"/"${name('outputToken')}": the child token is what is exported (VAULT_TOKEN and the vault_token output)`,
+    )
   }
   const policies = get('childTokenPolicies')
     .split(/[,\s]+/)
     .map((p) => p.trim())
     .filter((p) => p !== '')
-  for (const p of policies) if (!/^[\w.@-]+$/.test(p)) throw new InputError(name('childTokenPolicies'), `"${p}" is not a policy name; give names separated by commas, e.g. "read-app, default"`)
+  for (const p of policies)
+    if (!/^[\w.@-]+$/.test(p))
+      throw new InputError(
+        name('childTokenPolicies'),
+        `"${p}" is not a policy name; give names separated by commas, e.g. "read-app, default"`,
+      )
   const ttl = get('childTokenTtl').trim()
   const ttlSeconds = ttl === '' ? undefined : Math.ceil(parseDurationMs(ttl, name('childTokenTtl'), 0) / 1000)
-  return { policies, numUses: parseIntInRange(get('childTokenNumUses'), name('childTokenNumUses'), 0, 0, 1_000_000), ...withValue('ttlSeconds', ttlSeconds) }
+  return {
+    policies,
+    numUses: parseIntInRange(get('childTokenNumUses'), name('childTokenNumUses'), 0, 0, 1_000_000),
+    ...withValue('ttlSeconds', ttlSeconds),
+  }
 }
 
 /** The STS endpoint and signing region for method aws; credentials only from the environment (never inputs). */
-export function readAws(get: InputReader, env: NodeJS.ProcessEnv, wanted: boolean, name: InputNamer = actionInputName): AwsLoginConfig | undefined {
+export function readAws(
+  get: InputReader,
+  env: NodeJS.ProcessEnv,
+  wanted: boolean,
+  name: InputNamer = actionInputName,
+): AwsLoginConfig | undefined {
   const region = optional(get('awsStsRegion'))
   const endpointRaw = optional(get('awsStsEndpoint'))
   const serverId = optional(get('awsIamServerId'))
   if (!wanted) return undefined
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new InputError(name('awsStsRegion'), `must be an AWS region such as us-east-1, got "${region}"`)
-  const stsEndpoint = endpointRaw !== undefined ? parseUrl(endpointRaw, 'awsStsEndpoint') : region !== undefined ? `https://sts.${region}.amazonaws.com` : 'https://sts.amazonaws.com'
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new InputError(name('awsStsRegion'), `must be an AWS region such as us-east-1, got "${region}"`)
+  const stsEndpoint =
+    endpointRaw !== undefined
+      ? parseUrl(endpointRaw, 'awsStsEndpoint')
+      : region !== undefined
+        ? `https://sts.${region}.amazonaws.com`
+        : 'https://sts.amazonaws.com'
   // the signature's region must be the endpoint's: named, or read from a regional host, or the global endpoint's
   const host = new URL(stsEndpoint).hostname
   const fromHost = /^sts(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1]
-  const stsRegion = region ?? fromHost ?? (host === 'sts.amazonaws.com' ? 'us-east-1' : (optional(env.AWS_REGION ?? '') ?? optional(env.AWS_DEFAULT_REGION ?? '') ?? 'us-east-1'))
+  const stsRegion =
+    region ??
+    fromHost ??
+    (host === 'sts.amazonaws.com' ? 'us-east-1' : (optional(env.AWS_REGION ?? '') ?? optional(env.AWS_DEFAULT_REGION ?? '') ?? 'us-east-1'))
   const accessKeyId = optional(env.AWS_ACCESS_KEY_ID ?? '')
   const secretAccessKey = optional(env.AWS_SECRET_ACCESS_KEY ?? '')
   const sessionToken = optional(env.AWS_SESSION_TOKEN ?? '')
   if (accessKeyId === undefined || secretAccessKey === undefined) {
-    const missing = [accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : '', secretAccessKey === undefined ? 'AWS_SECRET_ACCESS_KEY' : ''].filter(Boolean).join(' and ')
+    const missing = [accessKeyId === undefined ? 'AWS_ACCESS_KEY_ID' : '', secretAccessKey === undefined ? 'AWS_SECRET_ACCESS_KEY' : '']
+      .filter(Boolean)
+      .join(' and ')
     throw new VaultOidcError(
       `"${name('method')}" is aws, but ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set in the environment: ` +
         'run aws-actions/configure-aws-credentials (or export the AWS credential variables, with AWS_SESSION_TOKEN for temporary credentials) before this step',

@@ -10,7 +10,11 @@ import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, pa
 export type InputReader = (name: string) => string
 
 /** Everything needed to talk to Vault (shared by the main and post steps). */
-export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'> & { namespace?: string } {
+export function readConnection(
+  get: InputReader,
+): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'> & {
+  namespace?: string
+} {
   const tls: TlsConfig = {
     skipVerify: parseBool(get('tlsSkipVerify'), 'tlsSkipVerify', false),
     ...withValue('ca', parsePem(get('caCertificate'), 'caCertificate')),
@@ -33,7 +37,8 @@ export function readConnection(get: InputReader): Pick<Config, 'url' | 'extraHea
 
 /** A client certificate needs its key and the other way round (names: the action's inputs, or the CLI's flags). */
 export function checkClientCertificate(tls: TlsConfig, names: { readonly cert: string; readonly key: string }): void {
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InputError(tls.cert ? names.key : names.cert, 'is required together with the other half of the client certificate pair')
+  if ((tls.cert === undefined) !== (tls.key === undefined))
+    throw new InputError(tls.cert ? names.key : names.cert, 'is required together with the other half of the client certificate pair')
 }
 
 /** `{ [key]: value }` when value is defined, else `{}` (for exactOptionalPropertyTypes). */

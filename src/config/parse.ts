@@ -41,7 +41,8 @@ export function parseUrl(raw: string, input: string): string {
   } catch {
     throw new InputError(input, `is not a valid URL: "${v}" (expected e.g. https://vault.example.com:8200)`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(input, `must start with https:// or http://, got "${url.protocol}"`)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(input, `must start with https:// or http://, got "${url.protocol}"`)
   if (url.username || url.password) throw new InputError(input, 'must not contain credentials')
   return trimTrailing(v, '/')
 }
@@ -49,8 +50,10 @@ export function parseUrl(raw: string, input: string): string {
 /** The server's address, which the API path (`/v1/...`) is appended to: no query or fragment, where it would land. */
 export function parseServerUrl(raw: string, input: string): string {
   const v = parseUrl(raw, input)
-  if (v.includes('?')) throw new InputError(input, 'must not contain a query ("?..."): give the server address only, e.g. https://vault.example.com:8200')
-  if (v.includes('#')) throw new InputError(input, 'must not contain a fragment ("#..."): give the server address only, e.g. https://vault.example.com:8200')
+  if (v.includes('?'))
+    throw new InputError(input, 'must not contain a query ("?..."): give the server address only, e.g. https://vault.example.com:8200')
+  if (v.includes('#'))
+    throw new InputError(input, 'must not contain a fragment ("#..."): give the server address only, e.g. https://vault.example.com:8200')
   return v
 }
 
@@ -58,7 +61,18 @@ export function parseServerUrl(raw: string, input: string): string {
  * Headers that decide how a request is framed or routed. Set by hand they break every exchange (a GET that
  * announces a body waits for it until the deadline) or send it elsewhere; the HTTP client sets them itself.
  */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'host', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection'])
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-connection',
+])
 
 /**
  * extraHeaders: one `Name: value` per line; names are lower-cased, repeated names are joined with ", "
@@ -66,13 +80,20 @@ const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'host', 
  */
 export function parseHeaders(raw: string, input: string): Record<string, string> {
   const out: Record<string, string> = {}
-  const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')
+  const lines = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
   for (const [i, line] of lines.entries()) {
     const sep = line.indexOf(':')
     if (sep <= 0) throw new InputError(input, `line ${i + 1} is not "Name: value"`)
     const name = line.slice(0, sep).trim().toLowerCase()
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw new InputError(input, `line ${i + 1}: "${name}" is not a valid header name`)
-    if (FRAMING_HEADERS.has(name)) throw new InputError(input, `line ${i + 1}: "${line.slice(0, sep).trim()}" cannot be set here: it controls how requests are framed or routed, and the HTTP client sets it itself. Remove that line`)
+    if (FRAMING_HEADERS.has(name))
+      throw new InputError(
+        input,
+        `line ${i + 1}: "${line.slice(0, sep).trim()}" cannot be set here: it controls how requests are framed or routed, and the HTTP client sets it itself. Remove that line`,
+      )
     const value = line.slice(sep + 1).trim()
     if (/[\r\n\0]/.test(value)) throw new InputError(input, `line ${i + 1}: header values cannot contain control characters`)
     out[name] = name in out ? `${out[name]}, ${value}` : value
@@ -99,7 +120,10 @@ export function parseJsonObject(raw: string, input: string): Record<string, unkn
   } catch (err) {
     // JSON.parse quotes the text around the mistake, which may be a password: keep only the position
     const at = /at position (\d+)/.exec((err as Error).message)?.[1]
-    throw new InputError(input, `is not valid JSON${at ? ` (error at character ${at})` : ''}; the text is not shown because it may hold credentials`)
+    throw new InputError(
+      input,
+      `is not valid JSON${at ? ` (error at character ${at})` : ''}; the text is not shown because it may hold credentials`,
+    )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError(input, 'must be a JSON object')
   return parsed as Record<string, unknown>

@@ -10,13 +10,21 @@ export const DEFAULT_KUBERNETES_TOKEN_PATH = '/var/run/secrets/kubernetes.io/ser
 
 /** vault-action reads secrets or issues certificates, not both in one step. */
 export function checkSecretsOrPki(secretsText: string, pkiText: string, names: { readonly secrets: string; readonly pki: string }): void {
-  if (secretsText.trim() !== '' && pkiText.trim() !== '') throw new InputError(names.pki, `cannot be combined with "${names.secrets}" (as in vault-action): use two steps`)
+  if (secretsText.trim() !== '' && pkiText.trim() !== '')
+    throw new InputError(names.pki, `cannot be combined with "${names.secrets}" (as in vault-action): use two steps`)
 }
 
 /** A method that is not built in needs its login body. */
-export function checkMethod(method: string, authPayload: Record<string, unknown> | undefined, names: { readonly method: string; readonly authPayload: string }): void {
+export function checkMethod(
+  method: string,
+  authPayload: Record<string, unknown> | undefined,
+  names: { readonly method: string; readonly authPayload: string },
+): void {
   if (!BUILTIN_METHODS.includes(method) && !authPayload) {
-    throw new InputError(names.method, `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "${names.authPayload}"`)
+    throw new InputError(
+      names.method,
+      `"${method}" is not supported (${BUILTIN_METHODS.join(', ')}); for another auth method give its login body in "${names.authPayload}"`,
+    )
   }
 }
 

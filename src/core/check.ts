@@ -13,7 +13,12 @@ export type PathStatus = 'ok' | 'denied' | 'missing'
 
 export interface CheckReport {
   readonly ok: boolean
-  readonly paths: ReadonlyArray<{ readonly written: string; readonly api: string; readonly status: PathStatus; readonly capabilities: readonly string[] }>
+  readonly paths: ReadonlyArray<{
+    readonly written: string
+    readonly api: string
+    readonly status: PathStatus
+    readonly capabilities: readonly string[]
+  }>
   /** Undefined when a given token may not look itself up. */
   readonly policies?: readonly string[]
   readonly ttl?: number
@@ -21,7 +26,14 @@ export interface CheckReport {
 
 export async function runCheck(deps: Omit<RunDeps, 'cleanup'> & { cleanup?: RunDeps['cleanup'] }): Promise<CheckReport> {
   const { config, log } = deps
-  const auth = await login({ vault: deps.vault, auth: config.auth, ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}), log, mask: (s) => deps.sink.mask(s), inputName: config.inputName })
+  const auth = await login({
+    vault: deps.vault,
+    auth: config.auth,
+    ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}),
+    log,
+    mask: (s) => deps.sink.mask(s),
+    inputName: config.inputName,
+  })
   const vault = deps.vault.withToken(auth.token)
   if (auth.loggedIn && config.revokeToken) deps.cleanup?.saveToken(auth.token)
   try {
@@ -31,12 +43,17 @@ export async function runCheck(deps: Omit<RunDeps, 'cleanup'> & { cleanup?: RunD
     return { ok: paths.every((p) => p.status === 'ok'), paths, ...identity }
   } finally {
     if (auth.loggedIn && config.revokeToken) {
-      await vault.revokeSelf(auth.token).catch((err: unknown) => log.warning(`could not revoke the check's token: ${(err as Error).message}`))
+      await vault
+        .revokeSelf(auth.token)
+        .catch((err: unknown) => log.warning(`could not revoke the check's token: ${(err as Error).message}`))
     }
   }
 }
 
-async function lookupSelf(vault: RunDeps['vault'], log: RunDeps['log']): Promise<{ policies: readonly string[]; ttl: number } | Record<string, never>> {
+async function lookupSelf(
+  vault: RunDeps['vault'],
+  log: RunDeps['log'],
+): Promise<{ policies: readonly string[]; ttl: number } | Record<string, never>> {
   try {
     return await vault.lookupSelf()
   } catch (err) {
@@ -72,7 +89,10 @@ async function checkPaths(deps: Omit<RunDeps, 'cleanup'>, token: string): Promis
     }
     // a dynamic secret read only to check it: give its lease back at once
     const lease = res.body?.lease_id
-    if (lease) await vault.revokeLease(token, lease).catch((err: unknown) => log.warning(`could not revoke the lease the check created at ${w}: ${(err as Error).message}`))
+    if (lease)
+      await vault
+        .revokeLease(token, lease)
+        .catch((err: unknown) => log.warning(`could not revoke the lease the check created at ${w}: ${(err as Error).message}`))
     return { written: w, api, status: res.status === 404 ? ('missing' as const) : ('ok' as const), capabilities }
   })
 }
@@ -81,7 +101,15 @@ export function checkReport(report: CheckReport): string {
   const width = Math.max(4, ...report.paths.map((p) => p.written.length))
   const lines = [`${'PATH'.padEnd(width)}  STATUS   CAPABILITIES`]
   // capabilities and policy names are the server's text: neutralised (one line each, no log or Markdown commands)
-  for (const p of report.paths) lines.push(`${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.map(untrusted).join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`)
-  lines.push('', report.policies ? `token policies: ${report.policies.map(untrusted).join(', ') || '(none)'}; ttl: ${Number(report.ttl ?? 0)}s` : 'token policies and ttl: unknown (the token may not look itself up)')
+  for (const p of report.paths)
+    lines.push(
+      `${p.written.padEnd(width)}  ${p.status.padEnd(7)}  ${p.capabilities.map(untrusted).join(',') || '-'}${p.api !== p.written ? `  (reads ${p.api})` : ''}`,
+    )
+  lines.push(
+    '',
+    report.policies
+      ? `token policies: ${report.policies.map(untrusted).join(', ') || '(none)'}; ttl: ${Number(report.ttl ?? 0)}s`
+      : 'token policies and ttl: unknown (the token may not look itself up)',
+  )
   return lines.join('\n')
 }

@@ -20,7 +20,13 @@ export interface ChildToken {
   readonly orphan: boolean
 }
 
-export async function createChildToken(vault: Pick<VaultClient, 'createToken'>, c: ChildTokenConfig, log: Logger, mask: (token: string) => void, inputName: InputNamer = actionInputName): Promise<ChildToken> {
+export async function createChildToken(
+  vault: Pick<VaultClient, 'createToken'>,
+  c: ChildTokenConfig,
+  log: Logger,
+  mask: (token: string) => void,
+  inputName: InputNamer = actionInputName,
+): Promise<ChildToken> {
   const body = {
     display_name: 'vault-oidc-child',
     ...(c.policies.length > 0 ? { policies: c.policies } : {}),
@@ -33,7 +39,9 @@ export async function createChildToken(vault: Pick<VaultClient, 'createToken'>, 
     info = await vault.createToken(body, true)
   } catch (err) {
     if (!(err instanceof VaultResponseError) || err.status !== 403) throw explain(err, inputName)
-    log.info('the login token may not create an orphan token (auth/token/create-orphan); creating a child of it instead, so it is kept until the end of the job')
+    log.info(
+      'the login token may not create an orphan token (auth/token/create-orphan); creating a child of it instead, so it is kept until the end of the job',
+    )
     orphan = false
     try {
       info = await vault.createToken(body, false)
@@ -42,8 +50,17 @@ export async function createChildToken(vault: Pick<VaultClient, 'createToken'>, 
     }
   }
   mask(info.clientToken)
-  log.info(`created a child token: policies ${info.policies.map(untrusted).join(', ') || '(none)'}; TTL ${info.leaseDuration}s${c.numUses > 0 ? `; ${c.numUses} use(s)` : ''}${orphan ? '; orphan' : ''}`)
-  return { token: info.clientToken, policies: info.policies, ttl: info.leaseDuration, renewable: info.renewable, numUses: c.numUses, orphan }
+  log.info(
+    `created a child token: policies ${info.policies.map(untrusted).join(', ') || '(none)'}; TTL ${info.leaseDuration}s${c.numUses > 0 ? `; ${c.numUses} use(s)` : ''}${orphan ? '; orphan' : ''}`,
+  )
+  return {
+    token: info.clientToken,
+    policies: info.policies,
+    ttl: info.leaseDuration,
+    renewable: info.renewable,
+    numUses: c.numUses,
+    orphan,
+  }
 }
 
 function explain(err: unknown, inputName: InputNamer): unknown {
@@ -55,6 +72,11 @@ function explain(err: unknown, inputName: InputNamer): unknown {
         'path "auth/token/create" { capabilities = ["update"] } (and "auth/token/create-orphan" to let the login token be revoked at once)',
     )
   }
-  if (/subset/.test(said)) return new VaultOidcError(`Vault refused the child token's policies (${said}): "${inputName('childTokenPolicies')}" may only name policies the login token has`)
-  return new VaultOidcError(`Vault refused to create the child token (HTTP ${err.status}): ${said}; check "${inputName('childTokenPolicies')}", "${inputName('childTokenTtl')}" and "${inputName('childTokenNumUses')}"`)
+  if (/subset/.test(said))
+    return new VaultOidcError(
+      `Vault refused the child token's policies (${said}): "${inputName('childTokenPolicies')}" may only name policies the login token has`,
+    )
+  return new VaultOidcError(
+    `Vault refused to create the child token (HTTP ${err.status}): ${said}; check "${inputName('childTokenPolicies')}", "${inputName('childTokenTtl')}" and "${inputName('childTokenNumUses')}"`,
+  )
 }

@@ -43,14 +43,26 @@ export interface FetchedValue extends SelectedValue {
 /** not-found: HTTP 404, with `why` for a deleted or destroyed KV v2 version (ignoreNotFound skips both, like vault-action). */
 type ReadOutcome = { kind: 'ok'; body: VaultEnvelope } | { kind: 'not-found'; why?: string } | { kind: 'failed'; message: string }
 
-export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<VaultClient, 'read' | 'mountInfo' | 'namespace' | 'write'>, options: FetchOptions): Promise<FetchedValue[]> {
+export async function fetchSecrets(
+  entries: readonly SecretEntry[],
+  vault: Pick<VaultClient, 'read' | 'mountInfo' | 'namespace' | 'write'>,
+  options: FetchOptions,
+): Promise<FetchedValue[]> {
   if (entries.length === 0) return []
   const reads = entries.filter((e) => e.body === undefined)
-  const resolved = reads.length > 0 ? await resolvePaths(reads.map((e) => e.path), vault, options.log) : new Map<string, ResolvedPath>()
+  const resolved =
+    reads.length > 0
+      ? await resolvePaths(
+          reads.map((e) => e.path),
+          vault,
+          options.log,
+        )
+      : new Map<string, ResolvedPath>()
   // one request per read path, and per write path and body (keys in any order): however many keys are taken from it
   const byRequest = new Map<string, { where: ResolvedPath; body?: Readonly<Record<string, unknown>>; indexes: number[] }>()
   entries.forEach((entry, i) => {
-    const where: ResolvedPath = entry.body !== undefined ? { written: entry.path, api: entry.path } : (resolved.get(entry.path) as ResolvedPath)
+    const where: ResolvedPath =
+      entry.body !== undefined ? { written: entry.path, api: entry.path } : (resolved.get(entry.path) as ResolvedPath)
     const key = entry.body !== undefined ? writeKey(entry.path, entry.body) : where.api
     const request = byRequest.get(key)
     if (request) request.indexes.push(i)
@@ -76,7 +88,12 @@ export async function fetchSecrets(entries: readonly SecretEntry[], vault: Pick<
   return results.flatMap((r) => (Array.isArray(r) ? r : []))
 }
 
-async function settle(entry: SecretEntry, where: ResolvedPath, outcome: ReadOutcome, options: FetchOptions): Promise<FetchedValue[] | string | undefined> {
+async function settle(
+  entry: SecretEntry,
+  where: ResolvedPath,
+  outcome: ReadOutcome,
+  options: FetchOptions,
+): Promise<FetchedValue[] | string | undefined> {
   if (outcome.kind === 'failed') return `${describe(entry)}: ${outcome.message}`
   if (outcome.kind === 'not-found') {
     const msg = `${describe(entry)}: ${outcome.why ?? notFoundMessage(where)}`
@@ -85,7 +102,11 @@ async function settle(entry: SecretEntry, where: ResolvedPath, outcome: ReadOutc
     return undefined
   }
   try {
-    return (await selectEntry(entry, outcome.body, where.mount?.kvVersion)).map((v) => ({ ...v, value: decodeValue(v.value, options.encoding), apiPath: where.api }))
+    return (await selectEntry(entry, outcome.body, where.mount?.kvVersion)).map((v) => ({
+      ...v,
+      value: decodeValue(v.value, options.encoding),
+      apiPath: where.api,
+    }))
   } catch (err) {
     return err instanceof VaultOidcError ? err.message : `${describe(entry)}: ${(err as Error).message}`
   }
@@ -108,23 +129,37 @@ function canonicalJson(v: unknown): string {
 }
 
 /** A write that issues something (ssh/sign, aws/sts, transit…): sent once, never retried. */
-async function writeOne(path: string, body: Readonly<Record<string, unknown>>, vault: Pick<VaultClient, 'write'>, options: FetchOptions): Promise<ReadOutcome> {
+async function writeOne(
+  path: string,
+  body: Readonly<Record<string, unknown>>,
+  vault: Pick<VaultClient, 'write'>,
+  options: FetchOptions,
+): Promise<ReadOutcome> {
   let res
   try {
     res = await vault.write(path, body)
   } catch (err) {
     if (err instanceof VaultResponseError && err.status === 403) {
-      const policies = options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
-      return { kind: 'failed', message: `permission denied writing "${path}"${policies}. Grant it with a policy rule: path "${path}" { capabilities = ["update"] }` }
+      const policies =
+        options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
+      return {
+        kind: 'failed',
+        message: `permission denied writing "${path}"${policies}. Grant it with a policy rule: path "${path}" { capabilities = ["update"] }`,
+      }
     }
     if (err instanceof VaultResponseError && err.status < 500) {
       // the engine's own complaint (a missing parameter, an unknown role) is the useful part; it is data, not markup
-      return { kind: 'failed', message: `Vault refused the write to "${path}" (HTTP ${err.status}): ${untrusted(err.vaultErrors.join('; ')) || 'no reason given'}; check the JSON body's parameters for this endpoint` }
+      return {
+        kind: 'failed',
+        message: `Vault refused the write to "${path}" (HTTP ${err.status}): ${untrusted(err.vaultErrors.join('; ')) || 'no reason given'}; check the JSON body's parameters for this endpoint`,
+      }
     }
     throw err
   }
-  if (res?.lease_id && (res.lease_duration ?? 0) > 0) options.onLease(leaseRef(path, res.lease_id), { id: res.lease_id, ttl: res.lease_duration ?? 0, renewable: res.renewable === true })
-  if (!res || res.data === undefined || res.data === null) return { kind: 'failed', message: `the write to "${path}" answered without data (does this endpoint issue anything?)` }
+  if (res?.lease_id && (res.lease_duration ?? 0) > 0)
+    options.onLease(leaseRef(path, res.lease_id), { id: res.lease_id, ttl: res.lease_duration ?? 0, renewable: res.renewable === true })
+  if (!res || res.data === undefined || res.data === null)
+    return { kind: 'failed', message: `the write to "${path}" answered without data (does this endpoint issue anything?)` }
   options.log.debug(`wrote "${path}"`)
   return { kind: 'ok', body: res }
 }
@@ -135,18 +170,26 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: F
     res = await vault.read(api)
   } catch (err) {
     if (err instanceof VaultResponseError && err.status === 403) {
-      const policies = options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
-      return { kind: 'failed', message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }` }
+      const policies =
+        options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
+      return {
+        kind: 'failed',
+        message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }`,
+      }
     }
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0) options.onLease(leaseRef(api, body.lease_id), { id: body.lease_id, ttl: body.lease_duration ?? 0, renewable: body.renewable === true })
+  if (body?.lease_id && (body.lease_duration ?? 0) > 0)
+    options.onLease(leaseRef(api, body.lease_id), { id: body.lease_id, ttl: body.lease_duration ?? 0, renewable: body.renewable === true })
   if (res.status === 404) {
     const deleted = deletedVersion(body)
-    return deleted ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` } : { kind: 'not-found' }
+    return deleted
+      ? { kind: 'not-found', why: `${deleted} ("${api}"); read another version with ?version=N, or undelete it` }
+      : { kind: 'not-found' }
   }
-  if (!body || body.data === undefined || body.data === null) return { kind: 'failed', message: `"${api}" answered without data (is it a readable secret path?)` }
+  if (!body || body.data === undefined || body.data === null)
+    return { kind: 'failed', message: `"${api}" answered without data (is it a readable secret path?)` }
   options.log.debug(`read "${api}"`)
   return { kind: 'ok', body }
 }
@@ -157,13 +200,16 @@ function deletedVersion(body: VaultEnvelope | undefined): string | undefined {
   if (!meta) return undefined
   const version = typeof meta.version === 'number' ? `version ${meta.version}` : 'this version'
   if (meta.destroyed === true) return `${version} was destroyed`
-  if (typeof meta.deletion_time === 'string' && meta.deletion_time !== '') return `${version} was deleted at ${untrusted(meta.deletion_time)}`
+  if (typeof meta.deletion_time === 'string' && meta.deletion_time !== '')
+    return `${version} was deleted at ${untrusted(meta.deletion_time)}`
   return undefined
 }
 
 function notFoundMessage(where: ResolvedPath): string {
   const read = where.api === where.written ? `"${where.api}"` : `"${where.api}" (written as "${where.written}")`
-  if (where.mount?.kvVersion === 2) return `no secret at ${read} on KV v2 mount "${untrusted(where.mount.path)}" (HTTP 404); check the path and the ?version`
-  if (!where.mount && !where.written.includes('/data/')) return `nothing at ${read} (HTTP 404); if this is a KV v2 mount the token could not look up, write the path with /data/ (e.g. secret/data/app)`
+  if (where.mount?.kvVersion === 2)
+    return `no secret at ${read} on KV v2 mount "${untrusted(where.mount.path)}" (HTTP 404); check the path and the ?version`
+  if (!where.mount && !where.written.includes('/data/'))
+    return `nothing at ${read} (HTTP 404); if this is a KV v2 mount the token could not look up, write the path with /data/ (e.g. secret/data/app)`
   return `nothing at ${read} (HTTP 404)`
 }

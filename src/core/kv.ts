@@ -15,7 +15,11 @@ export interface ResolvedPath {
   readonly mount?: MountInfo
 }
 
-export async function resolvePaths(paths: readonly string[], vault: Pick<VaultClient, 'mountInfo' | 'namespace'>, log: Logger): Promise<Map<string, ResolvedPath>> {
+export async function resolvePaths(
+  paths: readonly string[],
+  vault: Pick<VaultClient, 'mountInfo' | 'namespace'>,
+  log: Logger,
+): Promise<Map<string, ResolvedPath>> {
   const byFirstSegment = new Map<string, string[]>()
   for (const p of new Set(paths)) {
     const first = splitQuery(p).path.split('/')[0] ?? ''

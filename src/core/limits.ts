@@ -17,7 +17,12 @@ export interface SizedExport {
 
 /** Throws (naming each variable and where it came from, never its value) when a variable would not fit. */
 export function checkEnvSizes(exports: readonly SizedExport[]): void {
-  const tooBig = exports.filter((e) => e.envName !== undefined && e.value.length + e.envName.length + 2 > MAX_ENV_VAR_BYTES / 4 && Buffer.byteLength(`${e.envName}=${e.value}`) + 1 > MAX_ENV_VAR_BYTES)
+  const tooBig = exports.filter(
+    (e) =>
+      e.envName !== undefined &&
+      e.value.length + e.envName.length + 2 > MAX_ENV_VAR_BYTES / 4 &&
+      Buffer.byteLength(`${e.envName}=${e.value}`) + 1 > MAX_ENV_VAR_BYTES,
+  )
   if (tooBig.length === 0) return
   const list = tooBig.map((e) => `${e.envName} (from ${e.source}, ${Buffer.byteLength(e.value)} bytes)`).join(', ')
   throw new VaultOidcError(

@@ -33,14 +33,24 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
   const { auth, vault } = options
   const inputName = options.inputName ?? actionInputName
   if (auth.method === 'token') {
-    if (!auth.token) throw new InputError(inputName('token'), `is required when "${inputName('method')}" is token (or choose another method)`)
+    if (!auth.token)
+      throw new InputError(inputName('token'), `is required when "${inputName('method')}" is token (or choose another method)`)
     options.mask(auth.token)
     return { token: auth.token, loggedIn: false }
   }
-  const ctx: LoginContext = { auth, vault, mask: options.mask, inputName, ...(options.tokenSource ? { tokenSource: options.tokenSource } : {}) }
+  const ctx: LoginContext = {
+    auth,
+    vault,
+    mask: options.mask,
+    inputName,
+    ...(options.tokenSource ? { tokenSource: options.tokenSource } : {}),
+  }
   const method = loginMethod(auth.method)
   const payload = auth.authPayload
-  const build = payload && method.acceptsPayload ? async (): Promise<LoginRequest> => ({ apiPath: `auth/${auth.path}/login`, body: payload }) : await method.prepare(ctx)
+  const build =
+    payload && method.acceptsPayload
+      ? async (): Promise<LoginRequest> => ({ apiPath: `auth/${auth.path}/login`, body: payload })
+      : await method.prepare(ctx)
   let lastJwt: string | undefined
   try {
     const info = await withRetry(
@@ -50,10 +60,13 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
         return vault.login(req.apiPath, req.body, false)
       },
       vault.http.retryPolicy,
-      (attempt, err, delayMs) => options.log.info(`login attempt ${attempt} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`),
+      (attempt, err, delayMs) =>
+        options.log.info(`login attempt ${attempt} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`),
     )
     options.mask(info.clientToken)
-    options.log.debug(`logged in with ${auth.method} at auth/${auth.path}; policies: ${info.policies.join(', ') || '(none)'}; ttl ${info.leaseDuration}s`)
+    options.log.debug(
+      `logged in with ${auth.method} at auth/${auth.path}; policies: ${info.policies.join(', ') || '(none)'}; ttl ${info.leaseDuration}s`,
+    )
     return { token: info.clientToken, loggedIn: true, info }
   } catch (err) {
     if (!(err instanceof VaultResponseError) || err.status >= 500) throw err

@@ -19,19 +19,27 @@ export interface PkiResult {
 }
 
 export function parsePkiSpec(text: string, input = 'pki'): PkiRequest[] {
-  const entries = text.split(';').map((s) => s.trim()).filter((s) => s !== '')
+  const entries = text
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   return entries.map((entry, i) => {
     const sp = entry.search(/\s/)
     const path = sp < 0 ? '' : entry.slice(0, sp)
     const raw = sp < 0 ? '' : entry.slice(sp + 1).trim()
-    if (path === '' || raw === '') throw new InputError(input, `entry ${i + 1}: expected "<mount>/issue/<role> {JSON parameters}", e.g. pki/issue/web {"common_name":"app.example.com","ttl":"1h"}`)
+    if (path === '' || raw === '')
+      throw new InputError(
+        input,
+        `entry ${i + 1}: expected "<mount>/issue/<role> {JSON parameters}", e.g. pki/issue/web {"common_name":"app.example.com","ttl":"1h"}`,
+      )
     let parameters: unknown
     try {
       parameters = JSON.parse(raw)
     } catch (err) {
       throw new InputError(input, `entry ${i + 1} ("${path}"): the parameters are not valid JSON: ${(err as Error).message}`)
     }
-    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) throw new InputError(input, `entry ${i + 1} ("${path}"): the parameters must be a JSON object`)
+    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters))
+      throw new InputError(input, `entry ${i + 1} ("${path}"): the parameters must be a JSON object`)
     const stem = normalizeName(path.split('/').pop() ?? '', false)
     return { path, parameters: parameters as Record<string, unknown>, stem }
   })
@@ -41,7 +49,10 @@ const SUFFIXES = ['cert', 'key', 'ca', 'ca_chain'] as const
 
 /** The names of the four values one request exports, known before it is issued. */
 export function pkiNames(req: PkiRequest): Array<{ outputName: string; envName: string }> {
-  return SUFFIXES.map((suffix) => ({ outputName: normalizeName(`${req.stem}_${suffix}`, false), envName: normalizeName(`${req.stem}_${suffix}`, true) }))
+  return SUFFIXES.map((suffix) => ({
+    outputName: normalizeName(`${req.stem}_${suffix}`, false),
+    envName: normalizeName(`${req.stem}_${suffix}`, true),
+  }))
 }
 
 /** The four values of one issued certificate, named like vault-action names them. */
@@ -56,7 +67,10 @@ export function pkiResults(req: PkiRequest, data: unknown): PkiResult[] {
   ]
   const names = pkiNames(req)
   return parts.map(([suffix, value], i) => {
-    if (typeof value !== 'string') throw new VaultOidcError(`pki "${req.path}": the response has no ${suffix === 'cert' ? 'certificate' : suffix === 'key' ? 'private_key' : suffix === 'ca' ? 'issuing_ca' : 'ca_chain'}`)
+    if (typeof value !== 'string')
+      throw new VaultOidcError(
+        `pki "${req.path}": the response has no ${suffix === 'cert' ? 'certificate' : suffix === 'key' ? 'private_key' : suffix === 'ca' ? 'issuing_ca' : 'ca_chain'}`,
+      )
     return { ...(names[i] as { outputName: string; envName: string }), value }
   })
 }

@@ -80,7 +80,9 @@ export function startRenewer(targets: readonly RenewTarget[], o: RenewerOptions)
         }
         // backoff: 1 s, 2 s, 4 s … (half jitter), at most a third of what is left (at least 0.5 s) and a minute, so it is tried again before the end
         const wait = Math.max(Math.min(1000 * 2 ** (failures - 1) * (0.5 + random() / 2), left / 3, 60_000), 500)
-        o.log.warning(`could not renew ${target.label} (${(err as Error).message}); retrying in ${Math.max(1, Math.round(wait / 1000))}s (it expires in ${Math.round(left / 1000)}s)`)
+        o.log.warning(
+          `could not renew ${target.label} (${(err as Error).message}); retrying in ${Math.max(1, Math.round(wait / 1000))}s (it expires in ${Math.round(left / 1000)}s)`,
+        )
         later(() => void attempt(), wait)
       }
     }

@@ -29,7 +29,8 @@ export async function revokeAll(vault: VaultClient, request: RevokeRequest, log:
           revokedLeases++
         } catch (err) {
           // revoke-self below also revokes every lease the token created
-          if (request.token && err instanceof VaultResponseError && err.status === 403) log.debug(`lease revocation not permitted by policy; revoking the token revokes it: ${(err as Error).message}`)
+          if (request.token && err instanceof VaultResponseError && err.status === 403)
+            log.debug(`lease revocation not permitted by policy; revoking the token revokes it: ${(err as Error).message}`)
           else warnings.push(`could not revoke a lease: ${(err as Error).message}`)
         }
       }),
@@ -54,11 +55,17 @@ export async function revokeAll(vault: VaultClient, request: RevokeRequest, log:
       await vault.revokeSelf(request.token)
       tokenRevoked = true
     } catch (err) {
-      if (err instanceof VaultResponseError && err.vaultErrors.some((e) => /batch tokens cannot be revoked/.test(e))) log.info('the token is a batch token; it expires by itself')
-      else if (err instanceof VaultResponseError && err.status === 403) log.info('the token is no longer valid (expired or already revoked)')
+      if (err instanceof VaultResponseError && err.vaultErrors.some((e) => /batch tokens cannot be revoked/.test(e)))
+        log.info('the token is a batch token; it expires by itself')
+      else if (err instanceof VaultResponseError && err.status === 403)
+        log.info('the token is no longer valid (expired or already revoked)')
       else warnings.push(`could not revoke the Vault token: ${(err as Error).message}`)
     }
   }
-  const parts = [request.childToken ? (childRevoked ? 'revoked the child token' : 'the child token was not revoked') : undefined, request.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined, request.leases.length > 0 ? `revoked ${revokedLeases}/${request.leases.length} lease(s) explicitly` : undefined]
+  const parts = [
+    request.childToken ? (childRevoked ? 'revoked the child token' : 'the child token was not revoked') : undefined,
+    request.token ? (tokenRevoked ? 'revoked the Vault token' : 'the Vault token was not revoked') : undefined,
+    request.leases.length > 0 ? `revoked ${revokedLeases}/${request.leases.length} lease(s) explicitly` : undefined,
+  ]
   return { summary: parts.filter(Boolean).join('; ') || 'nothing to revoke', warnings }
 }

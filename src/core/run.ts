@@ -101,7 +101,8 @@ async function runScrubbed(deps: RunDeps, scrubber: SecretScrubber): Promise<Run
   if (auth.loggedIn && config.revokeToken) deps.cleanup.saveToken(auth.token)
 
   const exports: Export[] = []
-  if (config.outputToken) exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token (outputToken)' })
+  if (config.outputToken)
+    exports.push({ outputName: 'vault_token', envName: undefined, value: auth.token, source: 'Vault token (outputToken)' })
   if (config.exportToken) exports.push({ outputName: '', envName: 'VAULT_TOKEN', value: auth.token, source: 'Vault token (exportToken)' })
   const leases: Leases = { refs: [], info: [] }
   let child: ChildToken | undefined
@@ -119,7 +120,12 @@ async function runScrubbed(deps: RunDeps, scrubber: SecretScrubber): Promise<Run
     // revokeToken: false keeps the leases too (the credentials outlive the job until their TTL)
     if (leases.refs.length > 0 && config.revokeToken) deps.cleanup.saveLeases(leases.refs)
   }
-  const tokenAlive = !(child?.orphan && auth.loggedIn && leases.refs.length === 0 && (await revokeParentEarly(vault, auth.token, deps.cleanup, log)))
+  const tokenAlive = !(
+    child?.orphan &&
+    auth.loggedIn &&
+    leases.refs.length === 0 &&
+    (await revokeParentEarly(vault, auth.token, deps.cleanup, log))
+  )
   await handOver(config, exports, sink, log)
   return {
     exports,
@@ -127,7 +133,9 @@ async function runScrubbed(deps: RunDeps, scrubber: SecretScrubber): Promise<Run
     leaseInfo: leases.info,
     ...(auth.info ? { tokenTtl: auth.info.leaseDuration } : {}),
     policies: auth.info?.policies ?? [],
-    ...(tokenAlive ? { token: { value: auth.token, ttl: auth.info?.leaseDuration ?? 0, renewable: auth.info?.renewable ?? false, owned: auth.loggedIn } } : {}),
+    ...(tokenAlive
+      ? { token: { value: auth.token, ttl: auth.info?.leaseDuration ?? 0, renewable: auth.info?.renewable ?? false, owned: auth.loggedIn } }
+      : {}),
     ...(child ? { child } : {}),
   }
 }
@@ -152,7 +160,14 @@ async function revokeParentEarly(vault: VaultClient, token: string, cleanup: Cle
 }
 
 /** The requested values of every secrets entry, each masked as soon as it is read; each lease is added to `leases`. */
-async function readSecrets(config: Config, vault: VaultClient, log: Logger, policies: readonly string[], leases: Leases, mask: Mask): Promise<Export[]> {
+async function readSecrets(
+  config: Config,
+  vault: VaultClient,
+  log: Logger,
+  policies: readonly string[],
+  leases: Leases,
+  mask: Mask,
+): Promise<Export[]> {
   const values = await fetchSecrets(config.secrets, vault, {
     concurrency: config.concurrency,
     ignoreNotFound: config.ignoreNotFound,
@@ -173,11 +188,15 @@ async function readSecrets(config: Config, vault: VaultClient, log: Logger, poli
 
 /** Names the server chose are checked against every other name of this step before a certificate is issued. */
 function checkDerivedNames(config: Config, exports: readonly Export[], sink: SecretSink): void {
-  const pkiPlanned = config.pki.flatMap((req) => pkiNames(req).map((n) => ({ outputName: n.outputName, envName: config.exportEnv ? n.envName : undefined, source: req.path })))
+  const pkiPlanned = config.pki.flatMap((req) =>
+    pkiNames(req).map((n) => ({ outputName: n.outputName, envName: config.exportEnv ? n.envName : undefined, source: req.path })),
+  )
   const named = sink.hasOutputs === false ? [...exports, ...pkiPlanned].map((e) => ({ ...e, outputName: '' })) : [...exports, ...pkiPlanned]
   const problems = derivedNameProblems(named)
   if (problems.length > 0) {
-    throw new VaultOidcError(`${problems.length === 1 ? '' : `${problems.length} names chosen by the server's keys cannot be used:\n- `}${problems.join('\n- ')}`)
+    throw new VaultOidcError(
+      `${problems.length === 1 ? '' : `${problems.length} names chosen by the server's keys cannot be used:\n- `}${problems.join('\n- ')}`,
+    )
   }
 }
 
@@ -195,7 +214,8 @@ async function issueCertificates(config: Config, vault: VaultClient, log: Logger
     for (const r of results) mask(r.value)
     const serial = (body?.data as { serial_number?: unknown } | undefined)?.serial_number
     log.info(`issued a certificate at "${req.path}"${typeof serial === 'string' ? ` (serial ${untrusted(serial)})` : ''}`)
-    for (const r of results) exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: r.value, source: req.path })
+    for (const r of results)
+      exports.push({ outputName: r.outputName, envName: config.exportEnv ? r.envName : undefined, value: r.value, source: req.path })
   }
   return exports
 }
@@ -220,7 +240,9 @@ async function handOver(config: Config, exports: readonly Export[], sink: Secret
   }
   await sink.commit?.()
   const outputs = sink.hasOutputs === false ? '' : ` and ${exports.filter((e) => e.outputName !== '').length} output(s)`
-  log.info(`exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s)${outputs} from ${new Set(exports.map((e) => e.source)).size} source(s)`)
+  log.info(
+    `exported ${exports.filter((e) => e.envName !== undefined).length} environment variable(s)${outputs} from ${new Set(exports.map((e) => e.source)).size} source(s)`,
+  )
 }
 
 function warnAboutNames(config: Config, exports: readonly Export[], log: Logger): void {
@@ -236,7 +258,8 @@ function warnAboutNames(config: Config, exports: readonly Export[], log: Logger)
   const seen = new Map<string, string>()
   for (const e of exports) {
     if (e.envName === undefined || e.derived) continue
-    if (!isValidEnvName(e.envName)) log.warning(`"${e.envName}" (from ${e.source}) is not a portable environment variable name; shells may not be able to read it`)
+    if (!isValidEnvName(e.envName))
+      log.warning(`"${e.envName}" (from ${e.source}) is not a portable environment variable name; shells may not be able to read it`)
     const before = seen.get(e.envName)
     if (before !== undefined) log.warning(`${e.envName} is exported twice (from ${before} and ${e.source}); the later value wins`)
     seen.set(e.envName, e.source)
@@ -245,7 +268,10 @@ function warnAboutNames(config: Config, exports: readonly Export[], log: Logger)
 
 /** Markdown for the job summary: names and sources only, never values. */
 export function summaryMarkdown(config: Config, result: RunResult): string {
-  const rows = result.exports.map((e) => `| ${e.envName ? markdownCode(e.envName) : '—'} | ${e.outputName ? markdownCode(e.outputName) : '—'} | ${markdownCode(e.source)} |`)
+  const rows = result.exports.map(
+    (e) =>
+      `| ${e.envName ? markdownCode(e.envName) : '—'} | ${e.outputName ? markdownCode(e.outputName) : '—'} | ${markdownCode(e.source)} |`,
+  )
   const auth = `${config.auth.method}${config.auth.method !== 'token' ? ` at ${markdownCode(`auth/${config.auth.path}`)}${config.auth.role ? `, role ${markdownCode(config.auth.role)}` : ''}` : ''}`
   const lines = [
     '### Vault secrets',
@@ -265,8 +291,10 @@ export function summaryMarkdown(config: Config, result: RunResult): string {
     )
   }
   if (result.leases.length > 0) {
-    lines.push('', `${result.leases.length} lease(s) obtained; ${config.revokeToken ? 'they are revoked at the end of the job' : 'kept after the job (revokeToken: false): they expire with their TTL'}.`)
+    lines.push(
+      '',
+      `${result.leases.length} lease(s) obtained; ${config.revokeToken ? 'they are revoked at the end of the job' : 'kept after the job (revokeToken: false): they expire with their TTL'}.`,
+    )
   }
   return lines.join('\n') + '\n'
 }
-

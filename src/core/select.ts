@@ -103,8 +103,14 @@ async function expandWildcard(entry: SecretEntry, body: { data?: unknown }, v2: 
 function missingKey(entry: SecretEntry, body: { data?: unknown }, v2: boolean): VaultOidcError {
   const keys = keysObject(body, v2)
   const available = keys ? Object.keys(keys) : []
-  const list = available.length > 0 ? `keys there: ${available.slice(0, 20).map(untrusted).join(', ')}${available.length > 20 ? ', …' : ''}` : 'the secret has no keys'
-  const nested = entry.selector.includes('.') && !entry.selector.startsWith('`') ? '; a "." means a nested key: write `a.b` in backticks for a key that contains a dot' : ''
+  const list =
+    available.length > 0
+      ? `keys there: ${available.slice(0, 20).map(untrusted).join(', ')}${available.length > 20 ? ', …' : ''}`
+      : 'the secret has no keys'
+  const nested =
+    entry.selector.includes('.') && !entry.selector.startsWith('`')
+      ? '; a "." means a nested key: write `a.b` in backticks for a key that contains a dot'
+      : ''
   return new VaultOidcError(`${describe(entry)}: no value for "${entry.selector}" (${list})${nested}`)
 }
 

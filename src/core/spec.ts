@@ -131,9 +131,13 @@ function parseBody(raw: string, index: number, path: string, input: string): Rec
   } catch (err) {
     // the body may hold a credential (e.g. a role_arn or a key): keep only the position
     const at = /at position (\d+)/.exec((err as Error).message)?.[1]
-    throw new InputError(input, `entry ${index} ("${path} {…}"): the JSON body is not valid JSON${at ? ` (error at character ${at})` : ''}; write it as {"key":"value"}`)
+    throw new InputError(
+      input,
+      `entry ${index} ("${path} {…}"): the JSON body is not valid JSON${at ? ` (error at character ${at})` : ''}; write it as {"key":"value"}`,
+    )
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError(input, `entry ${index} ("${path} {…}"): the body must be a JSON object`)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InputError(input, `entry ${index} ("${path} {…}"): the body must be a JSON object`)
   return parsed as Record<string, unknown>
 }
 
@@ -151,11 +155,24 @@ function parseEntry(source: string, index: number, input: string, shown = source
   const path = m?.[1]
   const selectorQuoted = m?.[2]?.trim()
   if (path === undefined || selectorQuoted === undefined || (/\s/.test(selectorQuoted) && !/^"[^"]*"$/.test(selectorQuoted))) {
-    throw new InputError(input, `${where}: expected "<path> <key> [| NAME]", e.g. "secret/data/app password | DB_PASSWORD"; separate entries with ";" or newlines`)
+    throw new InputError(
+      input,
+      `${where}: expected "<path> <key> [| NAME]", e.g. "secret/data/app password | DB_PASSWORD"; separate entries with ";" or newlines`,
+    )
   }
   const selector = selectorQuoted.replace(/"/g, '')
   if (selector === '*' || selector === '**') {
-    return { index, source: shown, path, selector, kind: selector === '*' ? 'wildcard-upper' : 'wildcard', ...(name !== undefined ? { name } : {}), outputName: name ?? '', envName: name ?? '', dropped: [] }
+    return {
+      index,
+      source: shown,
+      path,
+      selector,
+      kind: selector === '*' ? 'wildcard-upper' : 'wildcard',
+      ...(name !== undefined ? { name } : {}),
+      outputName: name ?? '',
+      envName: name ?? '',
+      dropped: [],
+    }
   }
   let ast: JsonataAst
   try {
@@ -168,17 +185,34 @@ function parseEntry(source: string, index: number, input: string, shown = source
           ? { type: 'string' }
           : (jsonata(selectorQuoted).ast() as JsonataAst)
   } catch (err) {
-    throw new InputError(input, `${where}: "${selectorQuoted}" is not a valid JSONata selector (${(err as { message?: string }).message ?? 'syntax error'}); quote a key with odd characters, e.g. "my-key"`)
+    throw new InputError(
+      input,
+      `${where}: "${selectorQuoted}" is not a valid JSONata selector (${(err as { message?: string }).message ?? 'syntax error'}); quote a key with odd characters, e.g. "my-key"`,
+    )
   }
   const simple = (ast.type === 'path' && !ast.steps?.[0]?.stages) || ast.type === 'string'
   if (!simple && name === undefined) {
-    const hyphen = ast.type === 'binary' && selector.includes('-') ? `, or quote the key (JSONata reads ${selector} as a subtraction): ${path} "${selector}"` : ''
+    const hyphen =
+      ast.type === 'binary' && selector.includes('-')
+        ? `, or quote the key (JSONata reads ${selector} as a subtraction): ${path} "${selector}"`
+        : ''
     throw new InputError(input, `${where}: a JSONata expression needs a name: add "| NAME"${hyphen}`)
   }
   const outputName = name ?? normalizeName(selector, false)
   const envName = name ?? normalizeName(selector, true)
-  if (name === undefined && outputName === '') throw new InputError(input, `${where}: no usable variable name can be derived from "${selector}"; add "| NAME"`)
-  return { index, source: shown, path, selector, kind: 'key', ...(name !== undefined ? { name } : {}), outputName, envName, dropped: name === undefined ? droppedCharacters(selector.replace(/`/g, '')) : [] }
+  if (name === undefined && outputName === '')
+    throw new InputError(input, `${where}: no usable variable name can be derived from "${selector}"; add "| NAME"`)
+  return {
+    index,
+    source: shown,
+    path,
+    selector,
+    kind: 'key',
+    ...(name !== undefined ? { name } : {}),
+    outputName,
+    envName,
+    dropped: name === undefined ? droppedCharacters(selector.replace(/`/g, '')) : [],
+  }
 }
 
 /** Selectors that read the same without quotes: wildcards and dotted paths of plain or backticked keys (not `my-key`). */
@@ -190,5 +224,10 @@ function isBare(selector: string): boolean {
 
 /** Prints entries back in the canonical one-per-line form (`parseSecretsSpec(printSecretsSpec(x))` equals x). */
 export function printSecretsSpec(entries: readonly SecretEntry[]): string {
-  return entries.map((e) => `${e.path}${e.body ? ` ${JSON.stringify(e.body)}` : ''} ${isBare(e.selector) ? e.selector : `"${e.selector}"`}${e.name !== undefined ? ` | ${e.name}` : ''}`).join('\n')
+  return entries
+    .map(
+      (e) =>
+        `${e.path}${e.body ? ` ${JSON.stringify(e.body)}` : ''} ${isBare(e.selector) ? e.selector : `"${e.selector}"`}${e.name !== undefined ? ` | ${e.name}` : ''}`,
+    )
+    .join('\n')
 }

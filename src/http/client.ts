@@ -102,7 +102,9 @@ export class HttpClient {
       () => this.followRedirects(req),
       { ...this.retryPolicy, attempts, deadline: this.deadlineFor(req) },
       (attempt, err, delayMs) => {
-        this.options.log.info(`${req.what}: attempt ${attempt}/${attempts} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`)
+        this.options.log.info(
+          `${req.what}: attempt ${attempt}/${attempts} failed (${(err as Error).message}); retrying in ${Math.round(delayMs)} ms`,
+        )
       },
     )
   }
@@ -137,7 +139,8 @@ export class HttpClient {
           true,
         )
       }
-      if (hop >= MAX_REDIRECTS) throw new NetworkError(`${req.what}: more than ${MAX_REDIRECTS} redirects from ${url.host}`, 'EREDIRECT', true)
+      if (hop >= MAX_REDIRECTS)
+        throw new NetworkError(`${req.what}: more than ${MAX_REDIRECTS} redirects from ${url.host}`, 'EREDIRECT', true)
       url = target
     }
   }
@@ -199,7 +202,13 @@ export class HttpClient {
     return { options, send: secure ? secure.httpsRequest : http.request, ...(viaProxy ? { viaProxy } : {}) }
   }
 
-  private send(req: HttpRequest, url: URL, route: Route, payload: Buffer | undefined, limits: { timeoutMs: number; deadlineHit: boolean }): Promise<HttpResponse> {
+  private send(
+    req: HttpRequest,
+    url: URL,
+    route: Route,
+    payload: Buffer | undefined,
+    limits: { timeoutMs: number; deadlineHit: boolean },
+  ): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false
       /** The first outcome wins; later events of the same exchange (close, aborted, error) change nothing. */
@@ -214,7 +223,8 @@ export class HttpClient {
       }
       let timedOut: Error | undefined
       const request = route.send(route.options, (res) => {
-        const cutShort = (): Error => timedOut ?? new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET')
+        const cutShort = (): Error =>
+          timedOut ?? new NetworkError(`${req.what}: ${url.host} closed the connection mid-response`, 'ECONNRESET')
         const declared = Number(headerValue(res.headers['content-length']) ?? NaN)
         if (declared > MAX_RESPONSE_BYTES) return settle(this.tooLarge(req, url, `announced ${declared} bytes`))
         const chunks: Buffer[] = []
@@ -229,19 +239,29 @@ export class HttpClient {
         res.on('end', () => {
           if (!res.complete) return settle(cutShort())
           try {
-            settle({ status: res.statusCode ?? 0, headers: res.headers, body: this.parseBody(req, url, res.statusCode ?? 0, Buffer.concat(chunks)) })
+            settle({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: this.parseBody(req, url, res.statusCode ?? 0, Buffer.concat(chunks)),
+            })
           } catch (err) {
             settle(err instanceof Error ? err : new NetworkError(`${req.what}: unreadable answer from ${url.host}`, 'EBADBODY', true))
           }
         })
       })
       const timer = setTimeout(() => {
-        timedOut = limits.deadlineHit ? this.deadlineError(req, url) : new NetworkError(`${req.what}: no answer from ${url.host} within ${Math.round(limits.timeoutMs / 100) / 10}s (${this.inputName('requestTimeout')})`, 'ETIMEDOUT')
+        timedOut = limits.deadlineHit
+          ? this.deadlineError(req, url)
+          : new NetworkError(
+              `${req.what}: no answer from ${url.host} within ${Math.round(limits.timeoutMs / 100) / 10}s (${this.inputName('requestTimeout')})`,
+              'ETIMEDOUT',
+            )
         settle(timedOut)
       }, limits.timeoutMs)
       request.on('error', (err) => {
         if (err instanceof NetworkError || err instanceof DeadlineError) settle(err)
-        else if (route.viaProxy) settle(proxyError(route.viaProxy, err, this.inputName)) // the connection that failed is the proxy's
+        else if (route.viaProxy)
+          settle(proxyError(route.viaProxy, err, this.inputName)) // the connection that failed is the proxy's
         else settle(this.networkError(req, url, err))
       })
       // also on a response cut short (aborted/error): a pending timer would keep the process alive until it fires
@@ -258,7 +278,11 @@ export class HttpClient {
     try {
       return JSON.parse(text)
     } catch {
-      if (status < 400) throw new NetworkError(`${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`, 'EBADJSON')
+      if (status < 400)
+        throw new NetworkError(
+          `${req.what}: ${url.host} answered HTTP ${status} with a body that is not valid JSON (truncated or not Vault?)`,
+          'EBADJSON',
+        )
       return undefined
     }
   }
@@ -273,12 +297,21 @@ export class HttpClient {
   }
 
   private deadlineError(req: HttpRequest, url: URL): DeadlineError {
-    return new DeadlineError(`${req.what}: the overall timeout passed before ${url.host} answered; raise "${this.inputName('timeout')}" or check that ${url.host} is reachable`)
+    return new DeadlineError(
+      `${req.what}: the overall timeout passed before ${url.host} answered; raise "${this.inputName('timeout')}" or check that ${url.host} is reachable`,
+    )
   }
 
   private networkError(req: HttpRequest, url: URL, err: Error & { code?: string }): NetworkError {
     const code = err.code ?? 'EUNKNOWN'
-    const tlsCodes = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']
+    const tlsCodes = [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'CERT_HAS_EXPIRED',
+      'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    ]
     if (tlsCodes.includes(code)) {
       return new NetworkError(
         `${req.what}: TLS verification of ${url.host} failed (${code}: ${err.message}). Give the server's CA in "${this.inputName('caCertificate')}" (or VAULT_CACERT for the CLI); "${this.inputName('tlsSkipVerify')}: true" only for tests`,
@@ -286,7 +319,12 @@ export class HttpClient {
         true,
       )
     }
-    const hint = code === 'ECONNREFUSED' ? ` (is Vault running and is "${this.inputName('url')}" right?)` : code === 'ENOTFOUND' ? ` (is the host name in "${this.inputName('url')}" right?)` : ''
+    const hint =
+      code === 'ECONNREFUSED'
+        ? ` (is Vault running and is "${this.inputName('url')}" right?)`
+        : code === 'ENOTFOUND'
+          ? ` (is the host name in "${this.inputName('url')}" right?)`
+          : ''
     return new NetworkError(`${req.what}: cannot reach ${url.host}: ${code}${hint}`, code)
   }
 
@@ -295,7 +333,11 @@ export class HttpClient {
     let agent = this.agents.get(key)
     if (agent === undefined) {
       const common = { keepAlive: true, maxSockets: this.options.maxSockets }
-      agent = !secure ? new http.Agent(common) : url.protocol === 'https:' ? secure.httpsAgent(common, this.options.tls, proxy, this.inputName) : secure.proxyTlsAgent(common)
+      agent = !secure
+        ? new http.Agent(common)
+        : url.protocol === 'https:'
+          ? secure.httpsAgent(common, this.options.tls, proxy, this.inputName)
+          : secure.proxyTlsAgent(common)
       this.agents.set(key, agent)
     }
     return agent
@@ -319,7 +361,13 @@ export function vaultErrors(body: unknown): string[] {
   if (!Array.isArray(errors)) return []
   const texts = errors.filter((e): e is string => typeof e === 'string')
   // only the first few, each cut short before any regex runs on it: a hostile server can send megabytes of errors
-  const shown = texts.slice(0, MAX_VAULT_ERRORS).map((e) => e.slice(0, MAX_VAULT_ERROR_CHARS * 2).replace(/\s+/g, ' ').trim().slice(0, MAX_VAULT_ERROR_CHARS))
+  const shown = texts.slice(0, MAX_VAULT_ERRORS).map((e) =>
+    e
+      .slice(0, MAX_VAULT_ERROR_CHARS * 2)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, MAX_VAULT_ERROR_CHARS),
+  )
   if (texts.length > MAX_VAULT_ERRORS) shown.push(`(and ${texts.length - MAX_VAULT_ERRORS} more errors)`)
   return shown
 }

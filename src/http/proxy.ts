@@ -39,6 +39,8 @@ function decodeOnce(text: string): string {
 /** A failure to reach or talk to the proxy itself, named as such (with a hint for an https:// proxy's certificate). */
 export function proxyError(proxy: URL, err: Error & { code?: string }, inputName: InputNamer): NetworkError {
   const code = err.code ?? 'EPROXY'
-  const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(code) ? ` (TLS to the https:// proxy: add its CA to NODE_EXTRA_CA_CERTS; "${inputName('caCertificate')}" is for Vault only)` : ''
+  const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(code)
+    ? ` (TLS to the https:// proxy: add its CA to NODE_EXTRA_CA_CERTS; "${inputName('caCertificate')}" is for Vault only)`
+    : ''
   return new NetworkError(`cannot reach proxy ${proxy.host}: ${err.code ?? err.message}${tlsHint}`, code)
 }

@@ -86,4 +86,3 @@ class TunnelingAgent extends https.Agent {
     return undefined
   }
 }
-

@@ -60,7 +60,8 @@ export class DeadlineError extends VaultOidcError {
 /** The text of anything thrown; never throws itself (a thrown object may have a throwing toString, or none). */
 export function errorMessage(err: unknown): string {
   try {
-    if (err instanceof Error) return typeof err.message === 'string' && err.message !== '' ? err.message : `${err.name || 'Error'} without a message`
+    if (err instanceof Error)
+      return typeof err.message === 'string' && err.message !== '' ? err.message : `${err.name || 'Error'} without a message`
     return typeof err === 'string' ? err : `unexpected failure: ${String(err)}`
   } catch {
     return 'unexpected failure (a value that cannot be printed was thrown)'

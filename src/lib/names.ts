@@ -59,18 +59,30 @@ export function derivedNameProblems(exports: readonly NamedExport[]): string[] {
     const where = `${d.entry}: the key ${key}`
     if (e.envName !== undefined) {
       if (e.envName === '') problems.push(`${where} gives an empty environment variable name; ${take}`)
-      else if (!isValidEnvName(e.envName)) problems.push(`${where} gives "${untrusted(e.envName)}", which is not a portable environment variable name (ASCII letters, digits and _, not starting with a digit); ${take}`)
-      else if (isProtectedName(e.envName)) problems.push(`${where} would set ${e.envName}, a protected name a secret's keys may not choose (it changes how later steps run; see "Protected names" in docs/security.md); ${take}`)
+      else if (!isValidEnvName(e.envName))
+        problems.push(
+          `${where} gives "${untrusted(e.envName)}", which is not a portable environment variable name (ASCII letters, digits and _, not starting with a digit); ${take}`,
+        )
+      else if (isProtectedName(e.envName))
+        problems.push(
+          `${where} would set ${e.envName}, a protected name a secret's keys may not choose (it changes how later steps run; see "Protected names" in docs/security.md); ${take}`,
+        )
       else {
         const other = envOwners.get(e.envName)?.find((o) => o !== e)
-        if (other) problems.push(`${where} gives ${e.envName}, the name of another environment variable of this step (from ${describeOwner(other)}); ${take}`)
+        if (other)
+          problems.push(
+            `${where} gives ${e.envName}, the name of another environment variable of this step (from ${describeOwner(other)}); ${take}`,
+          )
       }
     }
     if (e.outputName === '') {
       if (e.envName === undefined) problems.push(`${where} gives an empty output name; ${take}`)
     } else {
       const other = outputOwners.get(e.outputName)?.find((o) => o !== e)
-      if (other) problems.push(`${where} gives the output ${untrusted(e.outputName)}, the name of another output of this step (from ${describeOwner(other)}); ${take}`)
+      if (other)
+        problems.push(
+          `${where} gives the output ${untrusted(e.outputName)}, the name of another output of this step (from ${describeOwner(other)}); ${take}`,
+        )
     }
   }
   return [...new Set(problems)]

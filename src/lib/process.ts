@@ -15,7 +15,11 @@ export interface CommandResult {
 /** What is kept of a helper's stdout and of its stderr (each). */
 const MAX_COMMAND_OUTPUT = 1024 * 1024
 
-export function runCommand(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''

@@ -9,24 +9,57 @@
 /** Exact names. */
 export const PROTECTED_EXACT: readonly string[] = [
   // loader and interpreter hooks
-  'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS',
-  'RUBYOPT', 'RUBYLIB', 'OPENSSL_CONF',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'NODE_EXTRA_CA_CERTS',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+  'JAVA_TOOL_OPTIONS',
+  '_JAVA_OPTIONS',
+  'RUBYOPT',
+  'RUBYLIB',
+  'OPENSSL_CONF',
   // shell and path variables
-  'PATH', 'HOME', 'SHELL', 'ENV', 'BASH_ENV', 'IFS', 'PS4', 'PROMPT_COMMAND', 'CDPATH',
+  'PATH',
+  'HOME',
+  'SHELL',
+  'ENV',
+  'BASH_ENV',
+  'IFS',
+  'PS4',
+  'PROMPT_COMMAND',
+  'CDPATH',
   // trust
-  'CURL_CA_BUNDLE', 'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'REQUESTS_CA_BUNDLE',
 ]
 
 /** Name prefixes. */
 export const PROTECTED_PREFIXES: readonly string[] = [
   // loader and interpreter hooks
-  'LD_', 'DYLD_', 'PYTHON', 'PERL5', 'BASH_FUNC_',
+  'LD_',
+  'DYLD_',
+  'PYTHON',
+  'PERL5',
+  'BASH_FUNC_',
   // trust and tools
-  'SSL_CERT_', 'GIT_',
+  'SSL_CERT_',
+  'GIT_',
   // CI systems
-  'GITHUB_', 'RUNNER_', 'ACTIONS_', 'CIRCLE_', 'CI_', 'GITLAB_', 'BUILDKITE_', 'SYSTEM_', 'AGENT_', 'BUILD_', 'BITBUCKET_', 'SEMAPHORE_',
+  'GITHUB_',
+  'RUNNER_',
+  'ACTIONS_',
+  'CIRCLE_',
+  'CI_',
+  'GITLAB_',
+  'BUILDKITE_',
+  'SYSTEM_',
+  'AGENT_',
+  'BUILD_',
+  'BITBUCKET_',
+  'SEMAPHORE_',
   // ours
-  'VAULT_', 'BAO_',
+  'VAULT_',
+  'BAO_',
 ]
 
 /** Name suffixes. */

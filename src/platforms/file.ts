@@ -62,7 +62,10 @@ export class FileSink extends CollectingSink {
     const vars = this.variables()
     if (this.target.format !== 'json') {
       const bad = vars.map(([n]) => n).filter((n) => !isValidEnvName(n))
-      if (bad.length > 0) throw new VaultOidcError(`cannot write ${bad.map((n) => `"${n}"`).join(', ')} as ${this.target.format} variables: a name must match [A-Za-z_][A-Za-z0-9_]*; choose one with "| NAME" in the secrets spec, or use --format json`)
+      if (bad.length > 0)
+        throw new VaultOidcError(
+          `cannot write ${bad.map((n) => `"${n}"`).join(', ')} as ${this.target.format} variables: a name must match [A-Za-z_][A-Za-z0-9_]*; choose one with "| NAME" in the secrets spec, or use --format json`,
+        )
     }
     const text = formatVariables(this.target.format, vars)
     const names = vars.map(([n]) => n).join(', ') || '(none)'
@@ -74,7 +77,9 @@ export class FileSink extends CollectingSink {
     if (this.target.append) await appendPrivate(this.target.path, text)
     else await writePrivate(this.target.path, text)
     const where = this.target.label ? `${this.target.label} (${this.target.path})` : this.target.path
-    this.log.info(`${this.target.append ? 'appended' : 'wrote'} ${vars.length} variable(s) to ${where} (${this.target.format}, mode 0600): ${names}`)
+    this.log.info(
+      `${this.target.append ? 'appended' : 'wrote'} ${vars.length} variable(s) to ${where} (${this.target.format}, mode 0600): ${names}`,
+    )
   }
 }
 
@@ -107,19 +112,26 @@ export async function writePrivate(path: string, text: string): Promise<void> {
  */
 export async function appendPrivate(path: string, text: string): Promise<void> {
   const refuse = (what: string): VaultOidcError =>
-    new VaultOidcError(`cannot append to ${path}: it is ${what}, not a regular file; vault-oidc appends only to a regular file it may make mode 0600. Point it at one (or use --output FILE / exec)`)
+    new VaultOidcError(
+      `cannot append to ${path}: it is ${what}, not a regular file; vault-oidc appends only to a regular file it may make mode 0600. Point it at one (or use --output FILE / exec)`,
+    )
   try {
     const before = await lstat(path)
     if (before.isSymbolicLink()) throw refuse('a symbolic link')
     if (!before.isFile()) throw refuse(kindOf(before))
   } catch (err) {
     if (err instanceof VaultOidcError) throw err
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new VaultOidcError(`cannot append to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new VaultOidcError(`cannot append to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
   let handle
   try {
     // O_NOFOLLOW: a symlink swapped in after the check above fails here (ELOOP); O_NONBLOCK: a FIFO cannot hang the open
-    handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600)
+    handle = await open(
+      path,
+      constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o600,
+    )
     const stat = await handle.stat()
     if (!stat.isFile()) throw refuse(kindOf(stat))
     if ((stat.mode & 0o077) !== 0) await handle.chmod(0o600)

@@ -72,7 +72,8 @@ function githubLogger(batch: StdoutBatch): Logger {
  */
 export function fileCommandEntry(name: string, value: string): string {
   const delimiter = `ghadelimiter_${randomUUID()}`
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`the name or value of ${name} contains the file-command delimiter`)
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error(`the name or value of ${name} contains the file-command delimiter`)
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`
 }
 

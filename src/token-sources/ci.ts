@@ -48,7 +48,8 @@ export function stdinTokenSource(read: () => Promise<string>): TokenSource {
     async fetch() {
       token ??= read().then((t) => {
         const jwt = t.trim()
-        if (jwt === '') throw new InputError('--jwt-stdin', 'stdin was empty; pipe the JWT in, e.g. `print-token | vault-oidc --jwt-stdin …`')
+        if (jwt === '')
+          throw new InputError('--jwt-stdin', 'stdin was empty; pipe the JWT in, e.g. `print-token | vault-oidc --jwt-stdin …`')
         return jwt
       })
       return token

@@ -14,7 +14,13 @@ export function quoteStderr(stderr: string): string {
 }
 
 /** A JWT printed on stdout by a command (`buildkite-agent oidc request-token`, `circleci run oidc get`). */
-export function commandTokenSource(description: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, hint: string): TokenSource {
+export function commandTokenSource(
+  description: string,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  hint: string,
+): TokenSource {
   return {
     description,
     async fetch(o) {
@@ -24,14 +30,20 @@ export function commandTokenSource(description: string, command: string, args: r
       try {
         result = await runCommand(command, args, { env, timeoutMs })
       } catch (err) {
-        throw new VaultOidcError(`cannot run "${command}" for the ${description}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. ${hint}`)
+        throw new VaultOidcError(
+          `cannot run "${command}" for the ${description}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. ${hint}`,
+        )
       }
       const jwt = result.stdout.trim()
       if (result.code === null && o?.deadline !== undefined && Date.now() >= o.deadline) {
-        throw new DeadlineError(`the ${description} ("${command} ${args.slice(0, 3).join(' ')}") was not ready when the overall timeout passed; raise "${(o?.inputName ?? actionInputName)('timeout')}" or check why it hangs`)
+        throw new DeadlineError(
+          `the ${description} ("${command} ${args.slice(0, 3).join(' ')}") was not ready when the overall timeout passed; raise "${(o?.inputName ?? actionInputName)('timeout')}" or check why it hangs`,
+        )
       }
       if (result.code !== 0 || jwt === '') {
-        throw new VaultOidcError(`"${command} ${args.slice(0, 3).join(' ')}" failed (exit ${result.code ?? 'signal'})${quoteStderr(result.stderr)}. ${hint}`)
+        throw new VaultOidcError(
+          `"${command} ${args.slice(0, 3).join(' ')}" failed (exit ${result.code ?? 'signal'})${quoteStderr(result.stderr)}. ${hint}`,
+        )
       }
       return jwt
     },

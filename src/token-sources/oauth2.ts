@@ -32,17 +32,28 @@ export function oauth2TokenSource(http: HttpClient, options: OAuth2Options): Tok
       } else {
         headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`
       }
-      const res = await http.request({ method: 'POST', url, headers, body: form, acceptStatuses: [400, 401, 403], what: `OAuth2 token request to ${url.host}` })
+      const res = await http.request({
+        method: 'POST',
+        url,
+        headers,
+        body: form,
+        acceptStatuses: [400, 401, 403],
+        what: `OAuth2 token request to ${url.host}`,
+      })
       const body = (res.body ?? {}) as { access_token?: unknown; error?: unknown; error_description?: unknown }
       if (res.status >= 400) {
-        const said = [body.error, body.error_description].filter((x) => typeof x === 'string' && x !== '').join(': ').slice(0, 300)
+        const said = [body.error, body.error_description]
+          .filter((x) => typeof x === 'string' && x !== '')
+          .join(': ')
+          .slice(0, 300)
         // the identity provider's text is data: one line, no log commands
         throw new VaultOidcError(
           `the OAuth2 token endpoint ${url.host} refused the client credentials (HTTP ${res.status})${said ? `: ${untrusted(said)}` : ''}. ` +
             'Check --oauth2-client-id and the client secret; some servers want --oauth2-client-auth post.',
         )
       }
-      if (typeof body.access_token !== 'string' || body.access_token === '') throw new VaultOidcError(`the OAuth2 token endpoint ${url.host} answered without an access_token`)
+      if (typeof body.access_token !== 'string' || body.access_token === '')
+        throw new VaultOidcError(`the OAuth2 token endpoint ${url.host} answered without an access_token`)
       return body.access_token
     },
   }

@@ -20,7 +20,10 @@ export function selfSignedJwtSource(
   try {
     key = createPrivateKey(password ? { key: pem, passphrase: password } : { key: pem })
   } catch (err) {
-    throw new InputError(inputName('jwtPrivateKey'), `is not a usable PEM private key${password ? ` (or "${inputName('jwtKeyPassword')}" is wrong)` : ''}: ${(err as Error).message}`)
+    throw new InputError(
+      inputName('jwtPrivateKey'),
+      `is not a usable PEM private key${password ? ` (or "${inputName('jwtKeyPassword')}" is wrong)` : ''}: ${(err as Error).message}`,
+    )
   }
   return {
     description: 'self-signed JWT (jwtPrivateKey)',
@@ -38,7 +41,12 @@ export function selfSignedJwtSource(
         const v = env[variable]
         if (v !== undefined) claims[claim] = v
       }
-      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).setIssuer('vault-action').setIssuedAt(now).setNotBefore(now).setExpirationTime(now + ttlSeconds)
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+        .setIssuer('vault-action')
+        .setIssuedAt(now)
+        .setNotBefore(now)
+        .setExpirationTime(now + ttlSeconds)
       if (audience) jwt.setAudience(audience)
       return jwt.sign(key)
     },

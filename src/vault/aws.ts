@@ -42,7 +42,10 @@ export function awsIamLoginBody(aws: AwsLoginConfig, role: string | undefined, n
 /** The headers of the request, Authorization included (AWS Signature Version 4, service "sts"). */
 export function signedHeaders(aws: AwsLoginConfig, url: URL, now: Date): Record<string, string> {
   const { accessKeyId, secretAccessKey, sessionToken } = aws.credentials
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
   const day = amzDate.slice(0, 8)
   const headers: Record<string, string> = {
     host: url.host,
@@ -66,7 +69,10 @@ export function signedHeaders(aws: AwsLoginConfig, url: URL, now: Date): Record<
   let key: Buffer = hmac(`AWS4${secretAccessKey}`, day)
   for (const part of [aws.stsRegion, 'sts', 'aws4_request']) key = hmac(key, part)
   const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex')
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` }
+  return {
+    ...headers,
+    authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`,
+  }
 }
 
 function sha256Hex(s: string): string {

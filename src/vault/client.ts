@@ -82,18 +82,36 @@ export class VaultClient {
 
   /** GET a secret path. 404 is returned (KV v2 answers 404 with a body for deleted versions), not thrown. */
   async read(path: string): Promise<SecretResponse> {
-    const res = await this.http.request({ method: 'GET', url: this.url(path), headers: this.headers(), acceptStatuses: [404], what: `read "${path}"` })
+    const res = await this.http.request({
+      method: 'GET',
+      url: this.url(path),
+      headers: this.headers(),
+      acceptStatuses: [404],
+      what: `read "${path}"`,
+    })
     return { status: res.status, body: envelope(res) }
   }
 
   /** POST to an auth mount's login endpoint. Sent once by default: login() retries the whole exchange, with a fresh body (JWT) each time. */
   async login(apiPath: string, body: unknown, retry = false): Promise<AuthInfo> {
-    const res = await this.http.request({ method: 'POST', url: this.url(apiPath), headers: this.headers(null), body, retry, what: `login at "${apiPath}"` })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url(apiPath),
+      headers: this.headers(null),
+      body,
+      retry,
+      what: `login at "${apiPath}"`,
+    })
     return parseAuth(res.body, apiPath)
   }
 
   async lookupSelf(): Promise<{ policies: string[]; ttl: number; renewable: boolean }> {
-    const res = await this.http.request({ method: 'GET', url: this.url('auth/token/lookup-self'), headers: this.headers(), what: 'token lookup (auth/token/lookup-self)' })
+    const res = await this.http.request({
+      method: 'GET',
+      url: this.url('auth/token/lookup-self'),
+      headers: this.headers(),
+      what: 'token lookup (auth/token/lookup-self)',
+    })
     const data = (envelope(res)?.data ?? {}) as { policies?: unknown; ttl?: unknown; renewable?: unknown }
     return {
       policies: Array.isArray(data.policies) ? data.policies.map((p) => untrusted(p)) : [],
@@ -105,33 +123,65 @@ export class VaultClient {
   /** auth/token/create(-orphan) with the client's token; never retried (it would create a second token). */
   async createToken(body: Record<string, unknown>, orphan: boolean): Promise<AuthInfo> {
     const path = orphan ? 'auth/token/create-orphan' : 'auth/token/create'
-    const res = await this.http.request({ method: 'POST', url: this.url(path), headers: this.headers(), body, retry: false, what: `child token creation (${path})` })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url(path),
+      headers: this.headers(),
+      body,
+      retry: false,
+      what: `child token creation (${path})`,
+    })
     return parseAuth(res.body, path)
   }
 
   /** Extends `token` by `incrementSeconds` (auth/token/renew-self); returns the TTL granted. */
   async renewSelf(token: string, incrementSeconds: number): Promise<{ ttl: number; renewable: boolean }> {
-    const res = await this.http.request({ method: 'POST', url: this.url('auth/token/renew-self'), headers: this.headers(token), body: { increment: `${incrementSeconds}s` }, what: 'token renewal (auth/token/renew-self)' })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url('auth/token/renew-self'),
+      headers: this.headers(token),
+      body: { increment: `${incrementSeconds}s` },
+      what: 'token renewal (auth/token/renew-self)',
+    })
     const auth = (res.body as { auth?: { lease_duration?: unknown; renewable?: unknown } } | undefined)?.auth
     return { ttl: typeof auth?.lease_duration === 'number' ? auth.lease_duration : 0, renewable: auth?.renewable === true }
   }
 
   /** Extends a lease (sys/leases/renew); returns the TTL granted. */
   async renewLease(token: string, leaseId: string, incrementSeconds: number): Promise<{ ttl: number; renewable: boolean }> {
-    const res = await this.http.request({ method: 'PUT', url: this.url('sys/leases/renew'), headers: this.headers(token), body: { lease_id: leaseId, increment: incrementSeconds }, what: `lease renewal (${leaseId.replace(/\/[^/]*$/, '/…')})` })
+    const res = await this.http.request({
+      method: 'PUT',
+      url: this.url('sys/leases/renew'),
+      headers: this.headers(token),
+      body: { lease_id: leaseId, increment: incrementSeconds },
+      what: `lease renewal (${leaseId.replace(/\/[^/]*$/, '/…')})`,
+    })
     const body = envelope(res)
     return { ttl: body?.lease_duration ?? 0, renewable: body?.renewable === true }
   }
 
   async revokeSelf(token: string): Promise<void> {
-    await this.http.request({ method: 'POST', url: this.url('auth/token/revoke-self'), headers: this.headers(token), what: 'token revocation (auth/token/revoke-self)', cleanup: true })
+    await this.http.request({
+      method: 'POST',
+      url: this.url('auth/token/revoke-self'),
+      headers: this.headers(token),
+      what: 'token revocation (auth/token/revoke-self)',
+      cleanup: true,
+    })
   }
 
   /** `lease` as leaseRef() wrote it: a lease taken in a child namespace is revoked there (`team-a/sys/leases/revoke`). */
   async revokeLease(token: string, lease: string): Promise<void> {
     const cut = lease.indexOf(NAMESPACE_MARK)
     const [childNamespace, leaseId] = cut < 0 ? ['', lease] : [lease.slice(0, cut), lease.slice(cut + NAMESPACE_MARK.length)]
-    await this.http.request({ method: 'PUT', url: this.url(`${childNamespace}sys/leases/revoke`), headers: this.headers(token), body: { lease_id: leaseId, sync: true }, what: `lease revocation (${untrusted(childNamespace + leaseId.replace(/\/[^/]*$/, '/…'))})`, cleanup: true })
+    await this.http.request({
+      method: 'PUT',
+      url: this.url(`${childNamespace}sys/leases/revoke`),
+      headers: this.headers(token),
+      body: { lease_id: leaseId, sync: true },
+      what: `lease revocation (${untrusted(childNamespace + leaseId.replace(/\/[^/]*$/, '/…'))})`,
+      cleanup: true,
+    })
   }
 
   /**
@@ -139,7 +189,13 @@ export class VaultClient {
    * ("ci/") asks that child namespace of the client's one (`ci/sys/internal/ui/mounts/<path>`).
    */
   async mountInfo(path: string, childNamespace = ''): Promise<MountInfo | undefined> {
-    const res = await this.http.request({ method: 'GET', url: this.url(`${childNamespace}sys/internal/ui/mounts/${path}`), headers: this.headers(), acceptStatuses: [403, 404], what: `mount lookup for "${childNamespace}${path}"` })
+    const res = await this.http.request({
+      method: 'GET',
+      url: this.url(`${childNamespace}sys/internal/ui/mounts/${path}`),
+      headers: this.headers(),
+      acceptStatuses: [403, 404],
+      what: `mount lookup for "${childNamespace}${path}"`,
+    })
     if (res.status !== 200) return undefined
     const data = (envelope(res)?.data ?? {}) as { path?: unknown; type?: unknown; options?: { version?: unknown } | null }
     if (typeof data.path !== 'string') return undefined
@@ -150,7 +206,13 @@ export class VaultClient {
   }
 
   async capabilitiesSelf(paths: readonly string[]): Promise<Record<string, string[]>> {
-    const res = await this.http.request({ method: 'POST', url: this.url('sys/capabilities-self'), headers: this.headers(), body: { paths }, what: 'capability check (sys/capabilities-self)' })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url('sys/capabilities-self'),
+      headers: this.headers(),
+      body: { paths },
+      what: 'capability check (sys/capabilities-self)',
+    })
     const body = (res.body ?? {}) as Record<string, unknown>
     const data = (typeof body.data === 'object' && body.data !== null ? body.data : body) as Record<string, unknown>
     const out: Record<string, string[]> = {}
@@ -160,20 +222,39 @@ export class VaultClient {
 
   /** Checks where a wrapping token came from (unauthenticated; does not consume it). */
   async wrappingLookup(wrapToken: string): Promise<{ creationPath: string }> {
-    const res = await this.http.request({ method: 'POST', url: this.url('sys/wrapping/lookup'), headers: this.headers(null), body: { token: wrapToken }, what: 'wrapping token lookup (sys/wrapping/lookup)' })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url('sys/wrapping/lookup'),
+      headers: this.headers(null),
+      body: { token: wrapToken },
+      what: 'wrapping token lookup (sys/wrapping/lookup)',
+    })
     const data = (envelope(res)?.data ?? {}) as { creation_path?: unknown }
     return { creationPath: typeof data.creation_path === 'string' ? data.creation_path : '' }
   }
 
   /** Unwraps once; never retried, since a wrapping token works only once. */
   async unwrap(wrapToken: string): Promise<unknown> {
-    const res = await this.http.request({ method: 'POST', url: this.url('sys/wrapping/unwrap'), headers: this.headers(wrapToken), retry: false, what: 'unwrap (sys/wrapping/unwrap)' })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url('sys/wrapping/unwrap'),
+      headers: this.headers(wrapToken),
+      retry: false,
+      what: 'unwrap (sys/wrapping/unwrap)',
+    })
     return envelope(res)?.data
   }
 
   /** A write that creates something (PKI issue): never retried once sent. */
   async write(path: string, body: unknown): Promise<VaultEnvelope | undefined> {
-    const res = await this.http.request({ method: 'POST', url: this.url(path), headers: this.headers(), body, retry: false, what: `write "${path}"` })
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.url(path),
+      headers: this.headers(),
+      body,
+      retry: false,
+      what: `write "${path}"`,
+    })
     return envelope(res)
   }
 }

@@ -59,9 +59,22 @@ export function connect(config: ConnectionConfig, log: Logger, deadline: number,
  * than for Vault (at least 5 retries from 1 s): GitHub's ID-token endpoint has bursts of 5xx lasting seconds, which
  * @actions/core's own getIDToken (vault-action's) rides out with ~10 s of backoff.
  */
-export function platformHttp(config: Pick<ConnectionConfig, 'retries' | 'requestTimeoutMs' | 'inputName'>, log: Logger, deadline: number): HttpClient {
+export function platformHttp(
+  config: Pick<ConnectionConfig, 'retries' | 'requestTimeoutMs' | 'inputName'>,
+  log: Logger,
+  deadline: number,
+): HttpClient {
   const retry = retryPolicy(Math.max(config.retries, 5), { baseDelayMs: 1000 })
-  return new HttpClient({ tls: { rejectUnauthorized: true }, headers: {}, requestTimeoutMs: config.requestTimeoutMs, deadline, retry, maxSockets: 4, log, ...(config.inputName ? { inputName: config.inputName } : {}) })
+  return new HttpClient({
+    tls: { rejectUnauthorized: true },
+    headers: {},
+    requestTimeoutMs: config.requestTimeoutMs,
+    deadline,
+    retry,
+    maxSockets: 4,
+    log,
+    ...(config.inputName ? { inputName: config.inputName } : {}),
+  })
 }
 
 /**
@@ -76,7 +89,9 @@ export function warnIfCleartext(url: string, log: Logger, inputName: InputNamer 
     return
   }
   if (parsed.protocol !== 'http:' || isLoopback(parsed.hostname)) return
-  log.warning(`"${inputName('url')}" is http:// to ${parsed.host}, which is not this machine: the Vault token and the secrets cross the network unencrypted. Use https://`)
+  log.warning(
+    `"${inputName('url')}" is http:// to ${parsed.host}, which is not this machine: the Vault token and the secrets cross the network unencrypted. Use https://`,
+  )
 }
 
 function isLoopback(hostname: string): boolean {

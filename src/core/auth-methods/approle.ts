@@ -10,7 +10,12 @@ export const approle: LoginMethod = {
     const body = { role_id: roleId, ...(secretId ? { secret_id: secretId } : {}) }
     return async () => ({ apiPath: loginPath(ctx.auth), body })
   },
-  refused: (ctx, refusal) => rejected(ctx, refusal, `check "${ctx.inputName('roleId')}" and "${ctx.inputName('secretId')}" (a secret_id expires and may be single-use).`),
+  refused: (ctx, refusal) =>
+    rejected(
+      ctx,
+      refusal,
+      `check "${ctx.inputName('roleId')}" and "${ctx.inputName('secretId')}" (a secret_id expires and may be single-use).`,
+    ),
 }
 
 /** A secret_id delivered as a response-wrapping token: check where it was created, then unwrap once. */
@@ -21,7 +26,9 @@ async function unwrapSecretId(ctx: LoginContext, wrapToken: string): Promise<str
   })
   const expected = new RegExp(`^auth/${escapeRegExp(ctx.auth.path)}/role/[^/]+/secret-id$`)
   if (!expected.test(creationPath)) {
-    throw new VaultOidcError(`the wrapped secret_id was created at "${creationPath}", not at auth/${ctx.auth.path}/role/<role>/secret-id; refusing to unwrap it (it may have been tampered with)`)
+    throw new VaultOidcError(
+      `the wrapped secret_id was created at "${creationPath}", not at auth/${ctx.auth.path}/role/<role>/secret-id; refusing to unwrap it (it may have been tampered with)`,
+    )
   }
   const data = (await ctx.vault.unwrap(wrapToken)) as { secret_id?: unknown } | undefined
   if (typeof data?.secret_id !== 'string') throw new VaultOidcError('the unwrapped response holds no secret_id')

@@ -24,7 +24,8 @@ function awsHint(ctx: LoginContext, said: string): string {
       `AWS_SESSION_TOKEN (temporary credentials need all three; they expire), and that ${endpoint} name the STS endpoint the mount's sts_endpoint expects.`
     )
   }
-  if (/server ID|iam_server_id|X-Vault-AWS-IAM-Server-ID/i.test(said)) return `the mount requires "${inputName('awsIamServerId')}" to equal its iam_server_id_header_value.`
+  if (/server ID|iam_server_id|X-Vault-AWS-IAM-Server-ID/i.test(said))
+    return `the mount requires "${inputName('awsIamServerId')}" to equal its iam_server_id_header_value.`
   // bounded gap: an unbounded `role .* not found` is quadratic in the length of Vault's text
   if (/does not belong to the role|entity|bound_iam_principal_arn|role [^;]{0,200} not found|invalid role/i.test(said)) {
     return `the AWS identity is not bound by role "${ctx.auth.role ?? ''}" ("${inputName('role')}"): check the role's bound_iam_principal_arn against the ARN of these AWS credentials.`

@@ -8,5 +8,9 @@ export const cert: LoginMethod = {
     return async () => ({ apiPath: loginPath(ctx.auth), body })
   },
   refused: (ctx, refusal) =>
-    rejected(ctx, refusal, `check that the client certificate ("${ctx.inputName('clientCertificate')}"/"${ctx.inputName('clientKey')}") is trusted by a cert role on this mount.`),
+    rejected(
+      ctx,
+      refusal,
+      `check that the client certificate ("${ctx.inputName('clientCertificate')}"/"${ctx.inputName('clientKey')}") is trusted by a cert role on this mount.`,
+    ),
 }

@@ -7,7 +7,10 @@ export function customMethod(builtin: readonly string[]): LoginMethod {
     async prepare(ctx) {
       const body = ctx.auth.authPayload
       if (!body) {
-        throw new InputError(ctx.inputName('method'), `"${ctx.auth.method}" is not a built-in method (${builtin.join(', ')}); give its login body in "${ctx.inputName('authPayload')}"`)
+        throw new InputError(
+          ctx.inputName('method'),
+          `"${ctx.auth.method}" is not a built-in method (${builtin.join(', ')}); give its login body in "${ctx.inputName('authPayload')}"`,
+        )
       }
       return async () => ({ apiPath: loginPath(ctx.auth), body })
     },

@@ -7,14 +7,18 @@ export const jwt: LoginMethod = {
   acceptsPayload: true,
   async prepare(ctx) {
     const source = ctx.tokenSource
-    if (!source) throw new VaultOidcError(`no source for the JWT: give "${ctx.inputName('jwtPrivateKey')}", or run where the CI provides an OIDC token`)
+    if (!source)
+      throw new VaultOidcError(
+        `no source for the JWT: give "${ctx.inputName('jwtPrivateKey')}", or run where the CI provides an OIDC token`,
+      )
     return async () => {
       let token: string
       try {
         token = await source.fetch({ deadline: ctx.vault.http.retryPolicy.deadline, inputName: ctx.inputName })
       } catch (err) {
         // the token source retries by itself; its HTTP failure is not Vault rejecting the login
-        if (err instanceof VaultResponseError || err instanceof NetworkError) throw new VaultOidcError(`could not get the JWT (${source.description}): ${err.message}`)
+        if (err instanceof VaultResponseError || err instanceof NetworkError)
+          throw new VaultOidcError(`could not get the JWT (${source.description}): ${err.message}`)
         throw err
       }
       ctx.mask(token)
@@ -22,5 +26,15 @@ export const jwt: LoginMethod = {
     }
   },
   refused: (ctx, refusal) =>
-    explainJwtFailure({ vaultMessage: refusal.said, status: refusal.status, role: ctx.auth.role, mount: ctx.auth.path, inputName: ctx.inputName, shownClaims: ctx.tokenSource?.claims ?? [] }, refusal.jwt),
+    explainJwtFailure(
+      {
+        vaultMessage: refusal.said,
+        status: refusal.status,
+        role: ctx.auth.role,
+        mount: ctx.auth.path,
+        inputName: ctx.inputName,
+        shownClaims: ctx.tokenSource?.claims ?? [],
+      },
+      refusal.jwt,
+    ),
 }

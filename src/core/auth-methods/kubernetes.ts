@@ -12,7 +12,10 @@ export const kubernetes: LoginMethod = {
       try {
         jwt = (await readFile(auth.kubernetesTokenPath, 'utf8')).trim()
       } catch (err) {
-        throw new InputError(ctx.inputName('kubernetesTokenPath'), `cannot read the service-account token at ${auth.kubernetesTokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+        throw new InputError(
+          ctx.inputName('kubernetesTokenPath'),
+          `cannot read the service-account token at ${auth.kubernetesTokenPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        )
       }
       ctx.mask(jwt)
       return { apiPath: loginPath(auth), body: { jwt, ...(auth.role ? { role: auth.role } : {}) } }
@@ -20,5 +23,15 @@ export const kubernetes: LoginMethod = {
   },
   // the service-account token's claims are not shown
   refused: (ctx, refusal) =>
-    explainJwtFailure({ vaultMessage: refusal.said, status: refusal.status, role: ctx.auth.role, mount: ctx.auth.path, inputName: ctx.inputName, shownClaims: ctx.tokenSource?.claims ?? [] }, undefined),
+    explainJwtFailure(
+      {
+        vaultMessage: refusal.said,
+        status: refusal.status,
+        role: ctx.auth.role,
+        mount: ctx.auth.path,
+        inputName: ctx.inputName,
+        shownClaims: ctx.tokenSource?.claims ?? [],
+      },
+      undefined,
+    ),
 }

@@ -58,6 +58,7 @@ export function rejected(ctx: LoginContext, refusal: Refusal, hint: string): str
 
 /** The method needs this input: an InputError naming it (and the method) when it is missing. */
 export function required<T>(ctx: LoginContext, input: string, value: T | undefined): T {
-  if (value === undefined || value === '') throw new InputError(ctx.inputName(input), `is required when "${ctx.inputName('method')}" is ${ctx.auth.method}`)
+  if (value === undefined || value === '')
+    throw new InputError(ctx.inputName(input), `is required when "${ctx.inputName('method')}" is ${ctx.auth.method}`)
   return value
 }

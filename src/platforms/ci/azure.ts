@@ -32,7 +32,10 @@ function azureTokenSource(http: HttpClient, env: NodeJS.ProcessEnv): TokenSource
       const requestUri = env.SYSTEM_OIDCREQUESTURI
       const accessToken = env.SYSTEM_ACCESSTOKEN
       if (!requestUri) throw new VaultOidcError(`no ${description}: SYSTEM_OIDCREQUESTURI is not set (run this in an Azure Pipelines job)`)
-      if (!accessToken) throw new VaultOidcError(`no ${description}: SYSTEM_ACCESSTOKEN is not set; map it into the step with "env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }"`)
+      if (!accessToken)
+        throw new VaultOidcError(
+          `no ${description}: SYSTEM_ACCESSTOKEN is not set; map it into the step with "env: { SYSTEM_ACCESSTOKEN: $(System.AccessToken) }"`,
+        )
       const url = new URL(requestUri)
       url.searchParams.set('api-version', '7.1')
       if (env.AZURE_SERVICE_CONNECTION_ID) url.searchParams.set('serviceConnectionId', env.AZURE_SERVICE_CONNECTION_ID)
@@ -44,7 +47,8 @@ function azureTokenSource(http: HttpClient, env: NodeJS.ProcessEnv): TokenSource
         what: 'Azure DevOps OIDC token request',
       })
       const token = (res.body as { oidcToken?: unknown } | undefined)?.oidcToken
-      if (typeof token !== 'string' || token === '') throw new VaultOidcError('the Azure DevOps OIDC endpoint answered without a token ("oidcToken" field)')
+      if (typeof token !== 'string' || token === '')
+        throw new VaultOidcError('the Azure DevOps OIDC endpoint answered without a token ("oidcToken" field)')
       return token
     },
   }

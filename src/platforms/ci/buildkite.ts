@@ -26,11 +26,17 @@ function buildkiteRedactor(env: NodeJS.ProcessEnv, log: Logger): Masker & { read
       const agent = findExecutable('buildkite-agent', env)
       if (!agent) return unsupported('buildkite-agent is not on PATH')
       const input = JSON.stringify(Object.fromEntries(values.map((v, i) => [`vault-oidc-${i + 1}`, v])))
-      const result = await runCommand(agent, ['redactor', 'add', '--format', 'json'], { env, input }).catch((err: Error) => ({ code: -1, stdout: '', stderr: err.message }))
+      const result = await runCommand(agent, ['redactor', 'add', '--format', 'json'], { env, input }).catch((err: Error) => ({
+        code: -1,
+        stdout: '',
+        stderr: err.message,
+      }))
       if (result.code !== 0) {
         // the agent's own complaint may echo its input (our values, perhaps cut short): name the cause, never quote it
         const missing = /no help topic|unknown (command|subcommand)|flag provided but not defined/i.test(result.stderr)
-        return unsupported(`"buildkite-agent redactor add" failed (exit ${result.code})${missing ? ': this agent has no such command' : ''}`)
+        return unsupported(
+          `"buildkite-agent redactor add" failed (exit ${result.code})${missing ? ': this agent has no such command' : ''}`,
+        )
       }
       redacted += values.length
       log.debug(`registered ${values.length} value(s) with the Buildkite redactor`)
@@ -38,7 +44,9 @@ function buildkiteRedactor(env: NodeJS.ProcessEnv, log: Logger): Masker & { read
   }
   function unsupported(why: string): void {
     supported = false
-    log.warning(`${why}: the values are NOT redacted from the Buildkite log (needs a buildkite-agent that has "redactor add --format json"). vault-oidc never prints them; make sure your commands don't either.`)
+    log.warning(
+      `${why}: the values are NOT redacted from the Buildkite log (needs a buildkite-agent that has "redactor add --format json"). vault-oidc never prints them; make sure your commands don't either.`,
+    )
   }
 }
 

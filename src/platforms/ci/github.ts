@@ -13,7 +13,12 @@ import type { CiPlatform } from './types.js'
  * GitHub Actions' ID token: GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=... with the request token as bearer.
  * Requested through the shared HTTP client, so it gets the same retries, timeouts and proxy handling.
  */
-export function githubIdTokenSource(http: HttpClient, env: NodeJS.ProcessEnv, audience: string | undefined, onToken: (jwt: string) => void): TokenSource {
+export function githubIdTokenSource(
+  http: HttpClient,
+  env: NodeJS.ProcessEnv,
+  audience: string | undefined,
+  onToken: (jwt: string) => void,
+): TokenSource {
   return {
     description: `GitHub Actions ID token${audience ? ` (audience "${audience}")` : ' (default audience)'}`,
     async fetch() {
@@ -27,9 +32,15 @@ export function githubIdTokenSource(http: HttpClient, env: NodeJS.ProcessEnv, au
       }
       const url = new URL(requestUrl)
       if (audience) url.searchParams.set('audience', audience)
-      const res = await http.request({ method: 'GET', url, headers: { authorization: `Bearer ${requestToken}` }, what: 'GitHub ID token request' })
+      const res = await http.request({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${requestToken}` },
+        what: 'GitHub ID token request',
+      })
       const value = (res.body as { value?: unknown } | undefined)?.value
-      if (typeof value !== 'string' || value === '') throw new VaultOidcError('the GitHub ID token endpoint answered without a token ("value" field)')
+      if (typeof value !== 'string' || value === '')
+        throw new VaultOidcError('the GitHub ID token endpoint answered without a token ("value" field)')
       onToken(value)
       return value
     },
@@ -79,12 +90,32 @@ export const github: CiPlatform = {
     if (format !== undefined) return undefined
     for (const file of ['GITHUB_ENV', 'GITHUB_OUTPUT']) {
       // without them @actions/core would print "::set-env name=…::value" to stdout instead
-      if (!env[file]) throw new InputError('--output', `is required: GITHUB_ACTIONS is true but $${file} is not set (not a runner step, e.g. inside docker run?)`)
+      if (!env[file])
+        throw new InputError(
+          '--output',
+          `is required: GITHUB_ACTIONS is true but $${file} is not set (not a runner step, e.g. inside docker run?)`,
+        )
     }
     const { githubPlatform } = await import('../github.js')
     const platform = githubPlatform()
-    return { mask: (value) => masker.mask(value), exportEnv: (name, value) => platform.exportEnv(name, value), setOutput: (name, value) => platform.setOutput(name, value), commit: async () => platform.commit?.() }
+    return {
+      mask: (value) => masker.mask(value),
+      exportEnv: (name, value) => platform.exportEnv(name, value),
+      setOutput: (name, value) => platform.setOutput(name, value),
+      commit: async () => platform.commit?.(),
+    }
   },
   logger: githubCommandLogger,
-  claims: ['repository', 'repository_owner', 'ref', 'ref_type', 'environment', 'job_workflow_ref', 'workflow_ref', 'event_name', 'actor', 'runner_environment'],
+  claims: [
+    'repository',
+    'repository_owner',
+    'ref',
+    'ref_type',
+    'environment',
+    'job_workflow_ref',
+    'workflow_ref',
+    'event_name',
+    'actor',
+    'runner_environment',
+  ],
 }

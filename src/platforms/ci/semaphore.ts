@@ -6,7 +6,8 @@ export const semaphore: CiPlatform = {
   name: 'semaphore',
   title: 'Semaphore',
   detect: (env) => env.SEMAPHORE === 'true',
-  tokenSource: ({ env }) => envTokenSource('Semaphore OIDC token', ['SEMAPHORE_OIDC_TOKEN'], env, 'Semaphore sets it in every job on plans with OIDC.'),
+  tokenSource: ({ env }) =>
+    envTokenSource('Semaphore OIDC token', ['SEMAPHORE_OIDC_TOKEN'], env, 'Semaphore sets it in every job on plans with OIDC.'),
   fixedAudience: 'Semaphore tokens have a fixed aud (https://<org>.semaphoreci.com): bind that in the role',
   claims: ['repo_slug', 'branch'],
 }
