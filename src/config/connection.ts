@@ -10,9 +10,10 @@ import { optional, parseBool, parseDurationMs, parseHeaders, parseIntInRange, pa
 export type InputReader = (name: string) => string
 
 /** Everything needed to talk to Vault (shared by the main and post steps). */
-export function readConnection(
-  get: InputReader,
-): Pick<Config, 'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'> & {
+export function readConnection(get: InputReader): Pick<
+  Config,
+  'url' | 'extraHeaders' | 'tls' | 'retries' | 'requestTimeoutMs' | 'timeoutMs' | 'concurrency' | 'inputName'
+> & {
   namespace?: string
 } {
   const tls: TlsConfig = {

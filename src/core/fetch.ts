@@ -139,14 +139,7 @@ async function writeOne(
   try {
     res = await vault.write(path, body)
   } catch (err) {
-    if (err instanceof VaultResponseError && err.status === 403) {
-      const policies =
-        options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
-      return {
-        kind: 'failed',
-        message: `permission denied writing "${path}"${policies}. Grant it with a policy rule: path "${path}" { capabilities = ["update"] }`,
-      }
-    }
+    if (err instanceof VaultResponseError && err.status === 403) return permissionDenied('writing', path, 'update', options)
     if (err instanceof VaultResponseError && err.status < 500) {
       // the engine's own complaint (a missing parameter, an unknown role) is the useful part; it is data, not markup
       return {
@@ -156,12 +149,32 @@ async function writeOne(
     }
     throw err
   }
-  if (res?.lease_id && (res.lease_duration ?? 0) > 0)
-    options.onLease(leaseRef(path, res.lease_id), { id: res.lease_id, ttl: res.lease_duration ?? 0, renewable: res.renewable === true })
+  recordLease(path, res, options)
   if (!res || res.data === undefined || res.data === null)
     return { kind: 'failed', message: `the write to "${path}" answered without data (does this endpoint issue anything?)` }
   options.log.debug(`wrote "${path}"`)
   return { kind: 'ok', body: res }
+}
+
+/** The failure for a 403: the token's policies, and the policy rule that would allow it. */
+function permissionDenied(doing: string, path: string, capability: string, options: FetchOptions): ReadOutcome {
+  const policies = options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
+  const query = path.indexOf('?')
+  const rulePath = query < 0 ? path : path.slice(0, query)
+  return {
+    kind: 'failed',
+    message: `permission denied ${doing} "${path}"${policies}. Grant it with a policy rule: path "${rulePath}" { capabilities = ["${capability}"] }`,
+  }
+}
+
+/** A lease the answer created (dynamic secrets), saved for revocation and renewal. */
+function recordLease(path: string, answer: VaultEnvelope | undefined, options: FetchOptions): void {
+  if (!answer?.lease_id || (answer.lease_duration ?? 0) <= 0) return
+  options.onLease(leaseRef(path, answer.lease_id), {
+    id: answer.lease_id,
+    ttl: answer.lease_duration ?? 0,
+    renewable: answer.renewable === true,
+  })
 }
 
 async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: FetchOptions): Promise<ReadOutcome> {
@@ -169,19 +182,11 @@ async function readOne(api: string, vault: Pick<VaultClient, 'read'>, options: F
   try {
     res = await vault.read(api)
   } catch (err) {
-    if (err instanceof VaultResponseError && err.status === 403) {
-      const policies =
-        options.policies && options.policies.length > 0 ? ` (token policies: ${options.policies.map(untrusted).join(', ')})` : ''
-      return {
-        kind: 'failed',
-        message: `permission denied reading "${api}"${policies}. Grant it with a policy rule: path "${api.replace(/\?.*$/, '')}" { capabilities = ["read"] }`,
-      }
-    }
+    if (err instanceof VaultResponseError && err.status === 403) return permissionDenied('reading', api, 'read', options)
     throw err
   }
   const body = res.body
-  if (body?.lease_id && (body.lease_duration ?? 0) > 0)
-    options.onLease(leaseRef(api, body.lease_id), { id: body.lease_id, ttl: body.lease_duration ?? 0, renewable: body.renewable === true })
+  recordLease(api, body, options)
   if (res.status === 404) {
     const deleted = deletedVersion(body)
     return deleted

@@ -1,7 +1,7 @@
 /** jwt and oidc: a JWT from the token source (the CI's OIDC token, a self-signed one, …), fetched for every attempt. */
 import { NetworkError, VaultOidcError, VaultResponseError } from '../../lib/errors.js'
 import { explainJwtFailure } from '../jwt-diagnostics.js'
-import { loginPath, type LoginMethod } from './types.js'
+import { loginPath, type LoginContext, type LoginMethod, type Refusal } from './types.js'
 
 export const jwt: LoginMethod = {
   acceptsPayload: true,
@@ -25,16 +25,17 @@ export const jwt: LoginMethod = {
       return { apiPath: loginPath(ctx.auth), body: { jwt: token, ...(ctx.auth.role ? { role: ctx.auth.role } : {}) }, jwt: token }
     }
   },
-  refused: (ctx, refusal) =>
-    explainJwtFailure(
-      {
-        vaultMessage: refusal.said,
-        status: refusal.status,
-        role: ctx.auth.role,
-        mount: ctx.auth.path,
-        inputName: ctx.inputName,
-        shownClaims: ctx.tokenSource?.claims ?? [],
-      },
-      refusal.jwt,
-    ),
+  refused: (ctx, refusal) => jwtRefusal(ctx, refusal, refusal.jwt),
+}
+
+/** Vault's refusal of a JWT login, with the hints and (when `jwt` is given) the token's claims. */
+export function jwtRefusal(ctx: LoginContext, refusal: Refusal, jwt: string | undefined): string {
+  const context = {
+    vaultMessage: refusal.said,
+    status: refusal.status,
+    role: ctx.auth.role,
+    mount: ctx.auth.path,
+    inputName: ctx.inputName,
+  }
+  return explainJwtFailure({ ...context, shownClaims: ctx.tokenSource?.claims ?? [] }, jwt)
 }

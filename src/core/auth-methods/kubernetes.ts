@@ -1,7 +1,7 @@
 /** Kubernetes: the pod's service-account token, re-read on every attempt (the kubelet rotates projected tokens). */
 import { readFile } from 'node:fs/promises'
 import { InputError } from '../../lib/errors.js'
-import { explainJwtFailure } from '../jwt-diagnostics.js'
+import { jwtRefusal } from './jwt.js'
 import { loginPath, type LoginMethod } from './types.js'
 
 export const kubernetes: LoginMethod = {
@@ -22,16 +22,5 @@ export const kubernetes: LoginMethod = {
     }
   },
   // the service-account token's claims are not shown
-  refused: (ctx, refusal) =>
-    explainJwtFailure(
-      {
-        vaultMessage: refusal.said,
-        status: refusal.status,
-        role: ctx.auth.role,
-        mount: ctx.auth.path,
-        inputName: ctx.inputName,
-        shownClaims: ctx.tokenSource?.claims ?? [],
-      },
-      undefined,
-    ),
+  refused: (ctx, refusal) => jwtRefusal(ctx, refusal, undefined),
 }
