@@ -230,3 +230,28 @@ describe('input values', () => {
     expect('username' in auth.auth).toBe(false)
   })
 })
+
+describe('input text quoted in errors is neutralised', () => {
+  const read = (inputs: Record<string, string>) => () => readActionConfig((name) => inputs[name] ?? '')
+  it('a childTokenPolicies name that is not a policy name cannot start an Azure or GitHub command', () => {
+    const err = thrownBy(
+      read({
+        url: 'https://vault.example.com',
+        secrets: 'secret/app a',
+        childToken: 'true',
+        childTokenPolicies: 'ok,##vso[task.setvariable]x',
+      }),
+      InputError,
+    )
+    expect(err.message).toContain('is not a policy name')
+    expect(err.message).not.toContain('##vso[')
+  })
+  it('an awsStsRegion that is not a region is quoted without its control characters', () => {
+    const err = thrownBy(
+      read({ url: 'https://vault.example.com', secrets: 'secret/app a', method: 'aws', awsStsRegion: 'eu\u001b[31m' }),
+      InputError,
+    )
+    expect(err.message).toContain('must be an AWS region')
+    expect(err.message).not.toContain('\u001b')
+  })
+})

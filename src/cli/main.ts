@@ -97,7 +97,7 @@ export async function runCli(ctx: CliContext): Promise<number> {
     return await exportOrExec(run)
   } catch (err) {
     ctx.stderr(`vault-oidc: error: ${guardLines(scrubber.scrub(describeError(err, origins)))}\n`)
-    if (ctx.env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) ctx.stderr(`${err.stack}\n`)
+    if (ctx.env.SHOW_STACK_TRACE === 'true' && err instanceof Error && err.stack) ctx.stderr(`${guardLines(scrubber.scrub(err.stack))}\n`)
     return err instanceof InputError ? 2 : 1
   } finally {
     for (const close of closers) close()

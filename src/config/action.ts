@@ -10,6 +10,7 @@ import { readConnection, withValue, type InputReader } from './connection.js'
 import { authPath, checkMethod, checkSecretsOrPki, DEFAULT_KUBERNETES_TOKEN_PATH } from './rules.js'
 import { optional, parseBool, parseDurationMs, parseEncoding, parseIntInRange, parseJsonObject, parsePem, parseUrl } from './parse.js'
 import type { AuthConfig, AwsLoginConfig, ChildTokenConfig, Config } from '../core/config.js'
+import { untrusted } from '../lib/untrusted.js'
 
 export { readConnection, withValue, type InputReader }
 
@@ -60,7 +61,7 @@ export function readChildToken(get: InputReader, name: InputNamer = actionInputN
     if (!/^[\w.@-]+$/.test(p))
       throw new InputError(
         name('childTokenPolicies'),
-        `"${p}" is not a policy name; give names separated by commas, e.g. "read-app, default"`,
+        `"${untrusted(p)}" is not a policy name; give names separated by commas, e.g. "read-app, default"`,
       )
   const ttl = get('childTokenTtl').trim()
   const ttlSeconds = ttl === '' ? undefined : Math.ceil(parseDurationMs(ttl, name('childTokenTtl'), 0) / 1000)
@@ -83,7 +84,7 @@ export function readAws(
   const serverId = optional(get('awsIamServerId'))
   if (!wanted) return undefined
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
-    throw new InputError(name('awsStsRegion'), `must be an AWS region such as us-east-1, got "${region}"`)
+    throw new InputError(name('awsStsRegion'), `must be an AWS region such as us-east-1, got "${untrusted(region)}"`)
   const stsEndpoint =
     endpointRaw !== undefined
       ? parseUrl(endpointRaw, 'awsStsEndpoint')

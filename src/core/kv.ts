@@ -5,6 +5,7 @@
  */
 import { DeadlineError, VaultResponseError } from '../lib/errors.js'
 import type { Logger } from '../lib/log.js'
+import { untrusted } from '../lib/untrusted.js'
 import type { MountInfo, VaultClient } from '../vault/client.js'
 
 export interface ResolvedPath {
@@ -51,7 +52,8 @@ async function lookup(vault: Pick<VaultClient, 'mountInfo' | 'namespace'>, path:
     const found = (await vault.mountInfo(path)) ?? (vault.namespace ? await lookupInChildNamespace(vault, path, log) : undefined)
     const info = found && { ...found, path: mountAsWritten(path, found.path) }
     if (!info) log.debug(`mount lookup for "${path}" was not allowed or not supported; reading the path as written`)
-    else log.debug(`"${path}" is on mount "${info.path}" (${info.type}${info.kvVersion ? ` v${info.kvVersion}` : ''})`)
+    else
+      log.debug(`"${path}" is on mount "${untrusted(info.path)}" (${untrusted(info.type)}${info.kvVersion ? ` v${info.kvVersion}` : ''})`)
     return info
   } catch (err) {
     // a rate limit (still there after the retries) or the deadline is the real failure: reading the path as written

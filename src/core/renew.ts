@@ -5,6 +5,7 @@
  */
 import type { VaultClient } from '../vault/client.js'
 import type { Logger } from '../lib/log.js'
+import { untrusted } from '../lib/untrusted.js'
 
 export interface RenewTarget {
   /** For the log: "the Vault token", "lease database/creds/ro/…" (never a token or a full lease id's secret part). */
@@ -115,7 +116,7 @@ export function renewTargets(
     out.push({ label: t.label, ttl: t.ttl, renew: (inc) => vault.renewSelf(t.token, inc) })
   }
   for (const l of leases) {
-    const label = `lease ${l.id.replace(/\/[^/]*$/, '/…')}`
+    const label = `lease ${untrusted(l.id.replace(/\/[^/]*$/, '/…'))}`
     if (!l.renewable || l.ttl <= 0 || !leaseToken) {
       log.debug(`${label} is not renewable; it ends in ${l.ttl}s`)
       continue

@@ -94,7 +94,7 @@ async function runScrubbed(deps: RunDeps, scrubber: SecretScrubber): Promise<Run
     auth: config.auth,
     ...(deps.tokenSource ? { tokenSource: deps.tokenSource } : {}),
     log,
-    mask: (secret) => (scrubber.add(secret), sink.mask(secret)),
+    mask,
     inputName: config.inputName,
   })
   const vault = deps.vault.withToken(auth.token)

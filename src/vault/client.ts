@@ -154,7 +154,7 @@ export class VaultClient {
       url: this.url('sys/leases/renew'),
       headers: this.headers(token),
       body: { lease_id: leaseId, increment: incrementSeconds },
-      what: `lease renewal (${leaseId.replace(/\/[^/]*$/, '/…')})`,
+      what: `lease renewal (${untrusted(leaseId.replace(/\/[^/]*$/, '/…'))})`,
     })
     const body = envelope(res)
     return { ttl: body?.lease_duration ?? 0, renewable: body?.renewable === true }

@@ -2,6 +2,7 @@
 import { VaultOidcError } from '../../lib/errors.js'
 import { awsIamLoginBody } from '../../vault/aws.js'
 import { loginPath, rejected, type LoginContext, type LoginMethod } from './types.js'
+import { untrusted } from '../../lib/untrusted.js'
 
 export const aws: LoginMethod = {
   async prepare(ctx) {
@@ -28,7 +29,7 @@ function awsHint(ctx: LoginContext, said: string): string {
     return `the mount requires "${inputName('awsIamServerId')}" to equal its iam_server_id_header_value.`
   // bounded gap: an unbounded `role .* not found` is quadratic in the length of Vault's text
   if (/does not belong to the role|entity|bound_iam_principal_arn|role [^;]{0,200} not found|invalid role/i.test(said)) {
-    return `the AWS identity is not bound by role "${ctx.auth.role ?? ''}" ("${inputName('role')}"): check the role's bound_iam_principal_arn against the ARN of these AWS credentials.`
+    return `the AWS identity is not bound by role "${untrusted(ctx.auth.role ?? '')}" ("${inputName('role')}"): check the role's bound_iam_principal_arn against the ARN of these AWS credentials.`
   }
   return `check "${inputName('role')}", the AWS credential variables and ${endpoint}.`
 }
